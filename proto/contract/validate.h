@@ -1,0 +1,24 @@
+// Input rules for ids that cross a socket. Each check returns an empty string
+// when the value is fine, else a message that names the field, ready to go
+// into an INVALID_ARGUMENT status.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace presence {
+
+// Non-empty, at most kMaxIdBytes, valid UTF-8, no control characters.
+std::string CheckId(std::string_view field, std::string_view value);
+
+// Every element passes CheckId (field is reported as "field[i]") and there
+// are at most max_count of them.
+std::string CheckIdList(std::string_view field,
+                        const std::vector<std::string>& values,
+                        std::size_t max_count);
+
+// 1 <= page_size <= kMaxPageSize, or 0 meaning the default.
+std::string CheckPageSize(std::string_view field, int page_size);
+
+}  // namespace presence

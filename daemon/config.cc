@@ -1,0 +1,132 @@
+#include "config.h"
+
+#include <spdlog/common.h>
+#include <toml++/toml.h>
+
+#include <cstdio>
+#include <fstream>
+#include <functional>
+#include <map>
+
+#include "contract/duration.h"
+#include "contract/validate.h"
+
+namespace presence::daemon {
+namespace {
+
+std::string Where(const std::string& path, const toml::node& node,
+                  const std::string& key) {
+  return path + ":" + std::to_string(node.source().begin.line) + ": key '" +
+         key + "': ";
+}
+
+using Setter = std::function<std::string(const toml::node&, DaemonConfig&)>;
+
+Setter String(std::string DaemonConfig::*field) {
+  return [field](const toml::node& node, DaemonConfig& config) {
+    const auto value = node.value<std::string>();
+    if (!node.is_string() || !value) return std::string("must be a string");
+    config.*field = *value;
+    return std::string();
+  };
+}
+
+const std::map<std::string, Setter>& Keys() {
+  static const std::map<std::string, Setter> keys = {
+      {"upstream", String(&DaemonConfig::upstream)},
+      {"tls_ca_file", String(&DaemonConfig::tls_ca_file)},
+      {"user_id", String(&DaemonConfig::user_id)},
+      {"api_key_file", String(&DaemonConfig::api_key_file)},
+      {"auth_token_file", String(&DaemonConfig::auth_token_file)},
+      {"device_id", String(&DaemonConfig::device_id)},
+      {"socket", String(&DaemonConfig::socket)},
+      {"socket_group", String(&DaemonConfig::socket_group)},
+      {"admin_group", String(&DaemonConfig::admin_group)},
+      {"state_dir", String(&DaemonConfig::state_dir)},
+      {"log_level", String(&DaemonConfig::log_level)},
+      {"socket_mode",
+       [](const toml::node& node, DaemonConfig& config) {
+         const auto text = node.value<std::string>();
+         unsigned mode = 0;
+         char extra = 0;
+         if (!node.is_string() || !text ||
+             std::sscanf(text->c_str(), "%o%c", &mode, &extra) != 1 ||
+             mode > 0777) {
+           return std::string("must be an octal mode string such as \"0660\"");
+         }
+         config.socket_mode = mode;
+         return std::string();
+       }},
+      {"backoff_cap",
+       [](const toml::node& node, DaemonConfig& config) {
+         const auto text = node.value<std::string>();
+         const auto value = text ? ParseDuration(*text) : std::nullopt;
+         if (!node.is_string() || !value || value->count() < 1000 ||
+             *value > std::chrono::hours(1)) {
+           return std::string(
+               "must be a duration between 1s and 1h, such as \"60s\"");
+         }
+         config.backoff_cap = *value;
+         return std::string();
+       }},
+  };
+  return keys;
+}
+
+}  // namespace
+
+std::string LoadConfigFile(const std::string& path, DaemonConfig* config) {
+  toml::table table;
+  try {
+    table = toml::parse_file(path);
+  } catch (const toml::parse_error& error) {
+    return path + ":" + std::to_string(error.source().begin.line) + ": " +
+           std::string(error.description());
+  }
+  for (const auto& [key, node] : table) {
+    const std::string name(key.str());
+    const auto setter = Keys().find(name);
+    if (setter == Keys().end()) {
+      return Where(path, node, name) + "unknown key";
+    }
+    if (std::string error = setter->second(node, *config); !error.empty()) {
+      return Where(path, node, name) + error;
+    }
+  }
+  return {};
+}
+
+std::string ValidateConfig(const DaemonConfig& config) {
+  if (config.user_id.empty()) {
+    return "user_id is not set: set it in the config file or pass --user-id";
+  }
+  if (std::string error = CheckId("user_id", config.user_id); !error.empty()) {
+    return error;
+  }
+  if (config.upstream.empty()) return "upstream must be HOST:PORT";
+  if (spdlog::level::from_str(config.log_level) == spdlog::level::off &&
+      config.log_level != "off") {
+    return "log_level must be one of trace, debug, info, warn, error, "
+           "critical, off";
+  }
+  return {};
+}
+
+std::string DeriveDeviceId(const std::string& machine_id_path) {
+  std::ifstream file(machine_id_path);
+  std::string machine_id;
+  std::getline(file, machine_id);
+  if (machine_id.empty()) return "presenced-unknown-machine";
+  // FNV-1a over a salted id: stable per machine, not the raw machine id
+  // (which is meant to stay private to the machine).
+  uint64_t hash = 1469598103934665603ull;
+  for (const char c : "presenced:" + machine_id) {
+    hash = (hash ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+  }
+  char out[32];
+  std::snprintf(out, sizeof out, "device-%016llx",
+                static_cast<unsigned long long>(hash));
+  return out;
+}
+
+}  // namespace presence::daemon

@@ -1,0 +1,44 @@
+// presenced's configuration: TOML at /etc/presenced/presenced.toml, then
+// command-line flags on top. A wrong key or value is an error naming the
+// file, line and key; the daemon refuses to start rather than guess.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+namespace presence::daemon {
+
+inline constexpr const char* kDefaultConfigPath =
+    "/etc/presenced/presenced.toml";
+inline constexpr int kExitConfigError = 78;  // EX_CONFIG
+
+struct DaemonConfig {
+  std::string upstream = "127.0.0.1:7700";
+  std::string tls_ca_file;
+  std::string user_id;
+  std::string api_key_file;
+  std::string auth_token_file;
+  std::string device_id;  // empty: derived from /etc/machine-id
+  std::string socket = "/run/presenced/presenced.sock";
+  mode_t socket_mode = 0660;
+  std::string socket_group;
+  std::string admin_group;
+  std::string state_dir = "/var/lib/presenced";
+  std::string log_level = "info";
+  std::chrono::milliseconds backoff_cap{60000};
+};
+
+// Reads `path` into *config (keys absent from the file keep their value).
+// On error returns "FILE:LINE: key 'KEY': what is wrong".
+std::string LoadConfigFile(const std::string& path, DaemonConfig* config);
+
+// Checks the merged result (required keys, values that need each other).
+std::string ValidateConfig(const DaemonConfig& config);
+
+// A stable id for this machine that does not reveal /etc/machine-id.
+std::string DeriveDeviceId(const std::string& machine_id_path);
+
+}  // namespace presence::daemon

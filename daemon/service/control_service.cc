@@ -1,0 +1,370 @@
+#include "service/control_service.h"
+
+#include <spdlog/spdlog.h>
+
+#include "contract/limits.h"
+#include "contract/validate.h"
+#include "service/queued_writer.h"
+
+namespace presence::daemon {
+namespace {
+
+grpc::Status Invalid(const std::string& message) {
+  return {grpc::StatusCode::INVALID_ARGUMENT, message};
+}
+
+std::string CheckClientName(const std::string& name) {
+  return name.empty() ? std::string() : CheckId("client_name", name);
+}
+
+grpc::Status Unidentified() {
+  return {grpc::StatusCode::PERMISSION_DENIED,
+          "cannot read the caller's credentials from the socket"};
+}
+
+grpc::Status NeedsAdmin(const std::string& what) {
+  return {grpc::StatusCode::PERMISSION_DENIED,
+          what + " needs root or the admin group"};
+}
+
+// Lives exactly as long as the Hold call: its end releases the hold.
+class HoldReactor final : public QueuedWriter<pb::HoldEvent>,
+                          public HoldEventSink {
+ public:
+  explicit HoldReactor(Engine& engine) : engine_(engine) {}
+
+  void Begin(const Target& target, const Owner& owner) {
+    const grpc::Status status =
+        engine_.AddHold(target, owner, std::nullopt, this, &hold_id_);
+    if (!status.ok()) FinishWith(status);
+  }
+
+  void Send(const pb::HoldEvent& event) override { Enqueue(event); }
+  void End(const pb::HoldEvent& event) override {
+    ended_ = true;
+    Enqueue(event, /*last=*/true);
+  }
+
+ private:
+  void OnRelease() override {
+    if (!hold_id_.empty() && !ended_) engine_.ReleaseAttached(hold_id_);
+  }
+
+  Engine& engine_;
+  std::string hold_id_;
+  std::atomic<bool> ended_{false};
+};
+
+class SyncReactor final : public QueuedWriter<pb::UserPresence>,
+                          public SyncHub::Watcher {
+ public:
+  explicit SyncReactor(SyncHub& hub) : hub_(hub) {}
+  void Begin(const std::vector<std::string>& users) { hub_.Add(this, users); }
+  void Deliver(const pb::UserPresence& presence) override { Enqueue(presence); }
+
+ private:
+  void OnRelease() override { hub_.Remove(this); }
+  SyncHub& hub_;
+};
+
+}  // namespace
+
+ControlService::ControlService(Engine& engine, Session& session,
+                               Upstream& upstream, SyncHub& sync,
+                               const UnixListener& listener,
+                               ControlServiceOptions options)
+    : engine_(engine),
+      session_(session),
+      upstream_(upstream),
+      sync_(sync),
+      listener_(listener),
+      options_(std::move(options)) {}
+
+std::optional<Caller> ControlService::Identify(
+    grpc::ServerContextBase* context) const {
+  const auto peer = listener_.Lookup(context->peer());
+  if (!peer) return std::nullopt;
+  Caller caller;
+  caller.uid = peer->uid;
+  caller.pid = peer->pid;
+  caller.admin = peer->uid == 0 ||
+                 (options_.admin_group && peer->InGroup(*options_.admin_group));
+  return caller;
+}
+
+grpc::Status ControlService::Read(const Session::Call& call) {
+  if (!engine_.SessionWanted()) {
+    return {grpc::StatusCode::FAILED_PRECONDITION,
+            "presenced has no session (logged out or credentials rejected); "
+            "see 'presencectl status'"};
+  }
+  grpc::Status status = session_.Run(call);
+  if (status.error_code() == grpc::StatusCode::UNAVAILABLE ||
+      status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
+    return {status.error_code(),
+            "the presence server at " + upstream_.address() +
+                " is unreachable: " + status.error_message()};
+  }
+  return status;
+}
+
+grpc::Status ControlService::IsEnabled(grpc::ServerContext*,
+                                       const pb::IsEnabledRequest*,
+                                       pb::IsEnabledResponse* response) {
+  pb::GetSettingsResponse settings;
+  grpc::Status status = Read([&](const std::string& token) {
+    return upstream_.GetSettings(token, &settings);
+  });
+  if (!status.ok()) return status;
+  engine_.ApplySettings(settings);
+  response->set_enabled(settings.user().enabled());
+  return status;
+}
+
+grpc::Status ControlService::SetEnabled(bool enabled,
+                                        pb::IsEnabledResponse* response) {
+  pb::GetSettingsResponse settings;
+  grpc::Status status = Read([&](const std::string& token) {
+    return upstream_.SetUserPresenceEnabled(token, enabled, &settings);
+  });
+  if (!status.ok()) return status;
+  spdlog::info("user presence {} for {}", enabled ? "enabled" : "disabled",
+               session_.user_id());
+  engine_.SetUserEnabled(settings.user().enabled());
+  response->set_enabled(settings.user().enabled());
+  return status;
+}
+
+grpc::Status ControlService::Enable(grpc::ServerContext*,
+                                    const pb::EnableRequest*,
+                                    pb::IsEnabledResponse* response) {
+  return SetEnabled(true, response);
+}
+
+grpc::Status ControlService::Disable(grpc::ServerContext* context,
+                                     const pb::DisableRequest*,
+                                     pb::IsEnabledResponse* response) {
+  const auto caller = Identify(context);
+  if (!caller) return Unidentified();
+  if (!caller->admin) return NeedsAdmin("disabling user presence");
+  return SetEnabled(false, response);
+}
+
+grpc::Status ControlService::Start(grpc::ServerContext* context,
+                                   const Target& target, int64_t ttl_ms,
+                                   const std::string& client_name,
+                                   pb::StartResponse* response) {
+  if (std::string error = CheckClientName(client_name); !error.empty()) {
+    return Invalid(error);
+  }
+  if (ttl_ms < 0) return Invalid("ttl_ms must not be negative");
+  const auto caller = Identify(context);
+  if (!caller) return Unidentified();
+  Owner owner{caller->uid, caller->pid, client_name};
+  std::optional<std::chrono::milliseconds> ttl;
+  if (ttl_ms > 0) ttl = std::chrono::milliseconds(ttl_ms);
+  std::string hold_id;
+  grpc::Status status = engine_.AddHold(target, owner, ttl, nullptr, &hold_id);
+  if (status.ok()) response->set_hold_id(hold_id);
+  return status;
+}
+
+grpc::Status ControlService::Stop(grpc::ServerContext* context,
+                                  const Target& target,
+                                  const std::string& hold_id,
+                                  pb::StopResponse* response) {
+  if (!hold_id.empty()) {
+    if (std::string error = CheckId("hold_id", hold_id); !error.empty()) {
+      return Invalid(error);
+    }
+  }
+  const auto caller = Identify(context);
+  if (!caller) return Unidentified();
+  int stopped = 0;
+  grpc::Status status =
+      engine_.StopDetached(target, hold_id, *caller, &stopped);
+  response->set_stopped(stopped);
+  return status;
+}
+
+grpc::Status ControlService::StartUserHeartbeat(
+    grpc::ServerContext* context, const pb::StartUserHeartbeatRequest* request,
+    pb::StartResponse* response) {
+  return Start(context, Target::User(), request->ttl_ms(),
+               request->client_name(), response);
+}
+
+grpc::Status ControlService::StopUserHeartbeat(
+    grpc::ServerContext* context, const pb::StopUserHeartbeatRequest* request,
+    pb::StopResponse* response) {
+  return Stop(context, Target::User(), request->hold_id(), response);
+}
+
+grpc::Status ControlService::StartRoomHeartbeat(
+    grpc::ServerContext* context, const pb::StartRoomHeartbeatRequest* request,
+    pb::StartResponse* response) {
+  if (std::string error = CheckId("room_id", request->room_id());
+      !error.empty()) {
+    return Invalid(error);
+  }
+  return Start(context, Target::Room(request->room_id()), request->ttl_ms(),
+               request->client_name(), response);
+}
+
+grpc::Status ControlService::StopRoomHeartbeat(
+    grpc::ServerContext* context, const pb::StopRoomHeartbeatRequest* request,
+    pb::StopResponse* response) {
+  if (std::string error = CheckId("room_id", request->room_id());
+      !error.empty()) {
+    return Invalid(error);
+  }
+  return Stop(context, Target::Room(request->room_id()), request->hold_id(),
+              response);
+}
+
+grpc::Status ControlService::GetUserPresence(
+    grpc::ServerContext*, const pb::GetUserPresenceRequest* request,
+    pb::GetUserPresenceResponse* response) {
+  const std::vector<std::string> ids(request->user_ids().begin(),
+                                     request->user_ids().end());
+  if (ids.empty()) return Invalid("user_ids must not be empty");
+  if (std::string error = CheckIdList("user_ids", ids, kMaxUserIdsPerRead);
+      !error.empty()) {
+    return Invalid(error);
+  }
+  return Read([&](const std::string& token) {
+    return upstream_.GetUserPresence(token, *request, response);
+  });
+}
+
+grpc::Status ControlService::GetOnlineUserCount(
+    grpc::ServerContext*, const pb::GetOnlineUserCountRequest*,
+    pb::GetOnlineUserCountResponse* response) {
+  return Read([&](const std::string& token) {
+    return upstream_.GetOnlineUserCount(token, response);
+  });
+}
+
+grpc::Status ControlService::ListOnlineUsers(
+    grpc::ServerContext*, const pb::ListOnlineUsersRequest* request,
+    pb::ListOnlineUsersResponse* response) {
+  if (std::string error = CheckPageSize("page_size", request->page_size());
+      !error.empty()) {
+    return Invalid(error);
+  }
+  return Read([&](const std::string& token) {
+    return upstream_.ListOnlineUsers(token, *request, response);
+  });
+}
+
+grpc::Status ControlService::GetRoomViewerCount(
+    grpc::ServerContext*, const pb::GetRoomViewerCountRequest* request,
+    pb::GetRoomViewerCountResponse* response) {
+  if (std::string error = CheckId("room_id", request->room_id());
+      !error.empty()) {
+    return Invalid(error);
+  }
+  return Read([&](const std::string& token) {
+    return upstream_.GetRoomViewerCount(token, *request, response);
+  });
+}
+
+grpc::Status ControlService::ListRoomViewers(
+    grpc::ServerContext*, const pb::ListRoomViewersRequest* request,
+    pb::ListRoomViewersResponse* response) {
+  if (std::string error = CheckId("room_id", request->room_id());
+      !error.empty()) {
+    return Invalid(error);
+  }
+  if (std::string error = CheckPageSize("page_size", request->page_size());
+      !error.empty()) {
+    return Invalid(error);
+  }
+  return Read([&](const std::string& token) {
+    return upstream_.ListRoomViewers(token, *request, response);
+  });
+}
+
+grpc::Status ControlService::GetStatus(grpc::ServerContext*,
+                                       const pb::GetStatusRequest*,
+                                       pb::Status* response) {
+  *response = engine_.GetStatus();
+  response->set_sync_watchers(sync_.watcher_count());
+  response->set_synced_users(sync_.user_count());
+  response->set_version(options_.version);
+  return grpc::Status::OK;
+}
+
+grpc::Status ControlService::Logout(grpc::ServerContext* context,
+                                    const pb::LogoutRequest*,
+                                    pb::LogoutResponse*) {
+  const auto caller = Identify(context);
+  if (!caller) return Unidentified();
+  if (!caller->admin) return NeedsAdmin("logout");
+  spdlog::info("logout requested by uid {} pid {}", caller->uid, caller->pid);
+  engine_.Logout();
+  return grpc::Status::OK;
+}
+
+grpc::Status ControlService::Login(grpc::ServerContext* context,
+                                   const pb::LoginRequest*,
+                                   pb::LoginResponse*) {
+  const auto caller = Identify(context);
+  if (!caller) return Unidentified();
+  if (!caller->admin) return NeedsAdmin("login");
+  spdlog::info("login requested by uid {} pid {}", caller->uid, caller->pid);
+  engine_.Login();
+  sync_.Reconnect();
+  return grpc::Status::OK;
+}
+
+grpc::ServerWriteReactor<pb::HoldEvent>* ControlService::Hold(
+    grpc::CallbackServerContext* context, const pb::HoldRequest* request) {
+  auto* reactor = new HoldReactor(engine_);
+  const auto caller = Identify(context);
+  std::string error = CheckClientName(request->client_name());
+  Target target = Target::User();
+  if (error.empty()) {
+    switch (request->target().kind()) {
+      case pb::TARGET_KIND_USER:
+        break;
+      case pb::TARGET_KIND_ROOM:
+        error = CheckId("target.room_id", request->target().room_id());
+        target = Target::Room(request->target().room_id());
+        break;
+      default:
+        error = "target.kind must be TARGET_KIND_USER or TARGET_KIND_ROOM";
+    }
+  }
+  if (!error.empty()) {
+    reactor->FinishWith(Invalid(error));
+  } else if (!caller) {
+    reactor->FinishWith(Unidentified());
+  } else {
+    reactor->Begin(target,
+                   Owner{caller->uid, caller->pid, request->client_name()});
+  }
+  return reactor;
+}
+
+grpc::ServerWriteReactor<pb::UserPresence>* ControlService::Sync(
+    grpc::CallbackServerContext*, const pb::SyncRequest* request) {
+  auto* reactor = new SyncReactor(sync_);
+  const std::vector<std::string> ids(request->user_ids().begin(),
+                                     request->user_ids().end());
+  std::string error = ids.empty()
+                          ? "user_ids must not be empty"
+                          : CheckIdList("user_ids", ids, kMaxUserIdsPerRead);
+  if (error.empty() && !request->view_id().empty()) {
+    error = CheckId("view_id", request->view_id());
+  }
+  if (error.empty()) error = CheckClientName(request->client_name());
+  if (!error.empty()) {
+    reactor->FinishWith(Invalid(error));
+  } else {
+    reactor->Begin(ids);
+  }
+  return reactor;
+}
+
+}  // namespace presence::daemon

@@ -1,0 +1,114 @@
+#include "app/config.h"
+
+#include <algorithm>
+
+#include "contract/duration.h"
+
+namespace presence::server {
+namespace {
+
+using TextField = std::string ServerConfig::*;
+using DurationField = std::function<Millis&(ServerConfig&)>;
+
+ConfigOption Text(std::string key, TextField field, std::string help) {
+  return {std::move(key), OptionKind::kText, std::move(help),
+          [field](ServerConfig& config, const std::string& value) {
+            config.*field = value;
+            return std::string();
+          }};
+}
+
+ConfigOption Duration(std::string key, DurationField field, std::string help) {
+  return {std::move(key), OptionKind::kDuration, std::move(help),
+          [field](ServerConfig& config, const std::string& value) {
+            const auto duration = ParseDuration(value);
+            if (!duration) {
+              return "'" + value + "' is not a duration like 150ms, 30s, 5m";
+            }
+            if (duration->count() <= 0) return std::string("must be above 0");
+            field(config) = *duration;
+            return std::string();
+          }};
+}
+
+std::string SetLogLevel(ServerConfig& config, const std::string& value) {
+  static const std::vector<std::string> kLevels = {
+      "trace", "debug", "info", "warn", "error", "critical", "off"};
+  if (std::find(kLevels.begin(), kLevels.end(), value) == kLevels.end()) {
+    return "'" + value +
+           "' is not one of trace, debug, info, warn, error, critical, off";
+  }
+  config.log_level = value;
+  return {};
+}
+
+std::string SetPresenceEnabled(ServerConfig& config, const std::string& value) {
+  if (value != "true" && value != "false") {
+    return "'" + value + "' is not true or false";
+  }
+  config.network.presence_enabled = value == "true";
+  return {};
+}
+
+}  // namespace
+
+const std::vector<ConfigOption>& ConfigOptions() {
+  static const std::vector<ConfigOption> options = {
+      Text("listen", &ServerConfig::listen,
+           "HOST:PORT to serve on; port 0 picks a free port"),
+      Text("port_file", &ServerConfig::port_file,
+           "once serving, write the bound HOST:PORT to this file (atomically)"),
+      Text("api_key_file", &ServerConfig::api_key_file,
+           "file holding the network's API key; without it the server runs a "
+           "demo network that accepts any API key"),
+      Text("admin_token_file", &ServerConfig::admin_token_file,
+           "file holding the admin token; without it admin calls are accepted "
+           "from loopback peers only, with any token"),
+      Text("tls_cert_file", &ServerConfig::tls_cert_file,
+           "PEM certificate chain; with tls_key_file, serve TLS"),
+      Text("tls_key_file", &ServerConfig::tls_key_file, "PEM private key"),
+      Duration(
+          "user_heartbeat_interval",
+          [](ServerConfig& c) -> Millis& {
+            return c.network.user_heartbeat_interval;
+          },
+          "current-user heartbeat cadence clients are told (default 20s)"),
+      Duration(
+          "room_heartbeat_interval",
+          [](ServerConfig& c) -> Millis& {
+            return c.network.room_heartbeat_interval;
+          },
+          "room heartbeat cadence clients are told (default 5m)"),
+      Duration(
+          "online_threshold",
+          [](ServerConfig& c) -> Millis& { return c.network.online_threshold; },
+          "online = last heartbeat within this (default 60s)"),
+      Duration(
+          "sync_interval",
+          [](ServerConfig& c) -> Millis& { return c.network.sync_interval; },
+          "presence sync cadence clients are told (default 15s)"),
+      {"presence_enabled", OptionKind::kBool,
+       "network-wide presence switch at start (default true)",
+       SetPresenceEnabled},
+      Duration(
+          "sweep_interval",
+          [](ServerConfig& c) -> Millis& { return c.sweep_interval; },
+          "how often expiry runs between calls (default 250ms)"),
+      Duration(
+          "session_ttl",
+          [](ServerConfig& c) -> Millis& { return c.session_ttl; },
+          "lifetime of an access token (default 1h)"),
+      {"log_level", OptionKind::kText,
+       "trace, debug, info, warn, error, critical or off (default info)",
+       SetLogLevel},
+  };
+  return options;
+}
+
+std::string FlagName(const ConfigOption& option) {
+  std::string flag = "--" + option.key;
+  std::replace(flag.begin(), flag.end(), '_', '-');
+  return flag;
+}
+
+}  // namespace presence::server

@@ -1,0 +1,50 @@
+// presence-server's configuration: one table of options shared by the
+// command line (--user-heartbeat-interval) and the TOML file
+// (user_heartbeat_interval), so both accept exactly the same things.
+#pragma once
+
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "store/presence_store.h"
+
+namespace presence::server {
+
+struct ServerConfig {
+  std::string listen;
+  std::string port_file;
+  std::string api_key_file;
+  std::string admin_token_file;
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  NetworkSettings network;  // in force at start, until an admin changes it
+  Millis sweep_interval{250};
+  Millis session_ttl{std::chrono::hours(1)};
+  std::string log_level = "info";
+};
+
+enum class OptionKind { kText, kDuration, kBool };
+
+struct ConfigOption {
+  std::string key;  // config key; the flag is "--" + key with '-' for '_'
+  OptionKind kind;
+  std::string help;
+  // Sets the option from its text; returns an error message, or "" when the
+  // value was accepted. Bools are "true" or "false".
+  std::function<std::string(ServerConfig&, const std::string&)> apply;
+};
+
+const std::vector<ConfigOption>& ConfigOptions();
+std::string FlagName(const ConfigOption& option);
+
+// A bad config file; the message names file, line and key.
+struct ConfigError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Applies the keys of a TOML file to *config; throws ConfigError.
+void LoadConfigFile(const std::string& path, ServerConfig* config);
+
+}  // namespace presence::server

@@ -1,0 +1,94 @@
+#include "service/admin_service.h"
+
+#include <spdlog/spdlog.h>
+
+#include "contract/duration.h"
+#include "service/convert.h"
+
+namespace presence::server {
+namespace {
+
+constexpr std::int64_t kMaxIntervalMs = 24 * 3600 * 1000;
+
+// Reads one optional interval; an out-of-range value names its field.
+grpc::Status ReadInterval(const char* field, bool present, std::int64_t ms,
+                          std::optional<Millis>* out) {
+  if (!present) return grpc::Status::OK;
+  if (ms < 1 || ms > kMaxIntervalMs) {
+    return {grpc::StatusCode::INVALID_ARGUMENT,
+            std::string(field) + " must be between 1 and " +
+                std::to_string(kMaxIntervalMs) + ", got " + std::to_string(ms)};
+  }
+  *out = Millis(ms);
+  return grpc::Status::OK;
+}
+
+grpc::Status ReadUpdate(const v1::UpdateNetworkSettingsRequest& request,
+                        NetworkSettingsUpdate* update) {
+  if (request.has_presence_enabled()) {
+    update->presence_enabled = request.presence_enabled();
+  }
+  for (auto status :
+       {ReadInterval("user_heartbeat_interval_ms",
+                     request.has_user_heartbeat_interval_ms(),
+                     request.user_heartbeat_interval_ms(),
+                     &update->user_heartbeat_interval),
+        ReadInterval("room_heartbeat_interval_ms",
+                     request.has_room_heartbeat_interval_ms(),
+                     request.room_heartbeat_interval_ms(),
+                     &update->room_heartbeat_interval),
+        ReadInterval("online_threshold_ms", request.has_online_threshold_ms(),
+                     request.online_threshold_ms(), &update->online_threshold),
+        ReadInterval("sync_interval_ms", request.has_sync_interval_ms(),
+                     request.sync_interval_ms(), &update->sync_interval)}) {
+    if (!status.ok()) return status;
+  }
+  return grpc::Status::OK;
+}
+
+}  // namespace
+
+std::string Describe(const NetworkSettings& settings) {
+  return std::string(settings.presence_enabled ? "presence enabled"
+                                               : "presence disabled") +
+         ", user heartbeat " +
+         FormatDuration(settings.user_heartbeat_interval) +
+         ", room heartbeat " +
+         FormatDuration(settings.room_heartbeat_interval) +
+         ", online threshold " + FormatDuration(settings.online_threshold) +
+         ", sync " + FormatDuration(settings.sync_interval);
+}
+
+AdminServiceImpl::AdminServiceImpl(PresenceStore& store, Auth& auth,
+                                   Clock clock)
+    : store_(store), auth_(auth), clock_(std::move(clock)) {}
+
+grpc::ServerUnaryReactor* AdminServiceImpl::GetNetworkSettings(
+    grpc::CallbackServerContext* context, const v1::GetNetworkSettingsRequest*,
+    v1::NetworkSettings* response) {
+  grpc::Status status = auth_.AuthorizeAdmin(*context);
+  if (status.ok()) ToProto(store_.GetNetworkSettings(clock_()), response);
+  auto* reactor = context->DefaultReactor();
+  reactor->Finish(std::move(status));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* AdminServiceImpl::UpdateNetworkSettings(
+    grpc::CallbackServerContext* context,
+    const v1::UpdateNetworkSettingsRequest* request,
+    v1::NetworkSettings* response) {
+  NetworkSettingsUpdate update;
+  grpc::Status status = auth_.AuthorizeAdmin(*context);
+  if (status.ok()) status = ReadUpdate(*request, &update);
+  if (status.ok()) {
+    const NetworkSettings settings =
+        store_.UpdateNetworkSettings(update, clock_());
+    spdlog::info("network settings changed by admin: {}", Describe(settings));
+    ToProto(settings, response);
+  }
+  auto* reactor = context->DefaultReactor();
+  reactor->Finish(std::move(status));
+  return reactor;
+}
+
+}  // namespace presence::server

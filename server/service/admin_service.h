@@ -1,0 +1,33 @@
+// AdminService: read and change the network settings at run time. Watchers
+// hear about changes through the store's listener.
+#pragma once
+
+#include "presence/v1/upstream.grpc.pb.h"
+#include "service/auth.h"
+#include "service/clock.h"
+
+namespace presence::server {
+
+class AdminServiceImpl final : public v1::AdminService::CallbackService {
+ public:
+  AdminServiceImpl(PresenceStore& store, Auth& auth, Clock clock);
+
+  grpc::ServerUnaryReactor* GetNetworkSettings(
+      grpc::CallbackServerContext* context,
+      const v1::GetNetworkSettingsRequest* request,
+      v1::NetworkSettings* response) override;
+  grpc::ServerUnaryReactor* UpdateNetworkSettings(
+      grpc::CallbackServerContext* context,
+      const v1::UpdateNetworkSettingsRequest* request,
+      v1::NetworkSettings* response) override;
+
+ private:
+  PresenceStore& store_;
+  Auth& auth_;
+  const Clock clock_;
+};
+
+// One line for the log: "presence enabled, user heartbeat 20s, ...".
+std::string Describe(const NetworkSettings& settings);
+
+}  // namespace presence::server

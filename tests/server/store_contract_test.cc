@@ -1,0 +1,297 @@
+// The PresenceStore contract, with injected time. Every implementation runs
+// this suite: add an INSTANTIATE_TEST_SUITE_P with its factory.
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <memory>
+#include <set>
+
+#include "store/memory_store.h"
+
+namespace presence::server {
+namespace {
+
+using std::chrono::milliseconds;
+using Factory = std::function<std::unique_ptr<PresenceStore>(NetworkSettings)>;
+
+constexpr Millis kThreshold{1000};
+const Time kStart{milliseconds(1'700'000'000'000)};
+
+// Records everything the store reports.
+class RecordingListener : public StoreListener {
+ public:
+  void OnNetworkSettings(const NetworkSettings& settings) override {
+    settings_.push_back(settings);
+  }
+  void OnUserSettings(const std::string& user_id,
+                      const UserSettings& settings) override {
+    user_settings_.push_back({user_id, settings});
+  }
+  void OnPresenceChanges(const PresenceChanges& changes) override {
+    users_.insert(users_.end(), changes.users.begin(), changes.users.end());
+    rooms_.insert(rooms_.end(), changes.rooms.begin(), changes.rooms.end());
+  }
+
+  std::vector<NetworkSettings> settings_;
+  std::vector<std::pair<std::string, UserSettings>> user_settings_;
+  std::vector<UserPresence> users_;
+  std::vector<RoomViewerCount> rooms_;
+};
+
+class StoreContractTest : public ::testing::TestWithParam<Factory> {
+ protected:
+  void SetUp() override {
+    NetworkSettings settings;
+    settings.online_threshold = kThreshold;
+    store_ = GetParam()(settings);
+    store_->SetListener(&listener_);
+  }
+  void TearDown() override { store_->SetListener(nullptr); }
+
+  Time At(int ms) const { return kStart + milliseconds(ms); }
+
+  void Enable(const std::string& user) {
+    store_->SetUserPresenceEnabled(user, true, At(0));
+  }
+  HeartbeatOutcome Beat(const std::string& user, const std::string& device,
+                        bool user_beat, std::vector<std::string> rooms,
+                        int at) {
+    return store_->Heartbeat(user, device, user_beat, rooms, At(at)).outcome;
+  }
+  bool Online(const std::string& user, int at) {
+    return store_->GetUserPresence({user}, At(at)).at(0).online;
+  }
+  std::int64_t Viewers(const std::string& room, int at) {
+    return store_->RoomViewerCount(room, At(at));
+  }
+
+  RecordingListener listener_;
+  std::unique_ptr<PresenceStore> store_;
+};
+
+TEST_P(StoreContractTest, UserIsOnlineExactlyUntilTheThreshold) {
+  Enable("alice");
+  ASSERT_EQ(Beat("alice", "phone", true, {}, 0), HeartbeatOutcome::kAccepted);
+  EXPECT_TRUE(Online("alice", 999));
+  EXPECT_FALSE(Online("alice", 1000));
+}
+
+TEST_P(StoreContractTest, OfflineUserKeepsLastHeartbeatUnknownHasNone) {
+  Enable("alice");
+  Beat("alice", "phone", true, {}, 10);
+  const auto presences = store_->GetUserPresence({"ghost", "alice"}, At(5000));
+  ASSERT_EQ(presences.size(), 2u);
+  EXPECT_EQ(presences[0].user_id, "ghost");
+  EXPECT_FALSE(presences[0].online);
+  EXPECT_EQ(presences[0].last_heartbeat, Time{});
+  EXPECT_EQ(presences[1].user_id, "alice");
+  EXPECT_FALSE(presences[1].online);
+  EXPECT_EQ(presences[1].last_heartbeat, At(10));
+}
+
+TEST_P(StoreContractTest, UserHeartbeatNeedsEnableRoomHeartbeatDoesNot) {
+  EXPECT_EQ(Beat("bob", "tv", true, {"r1"}, 0),
+            HeartbeatOutcome::kUserNotEnabled);
+  EXPECT_EQ(Viewers("r1", 0), 0) << "a rejected batch records nothing";
+  EXPECT_EQ(Beat("bob", "tv", false, {"r1"}, 0), HeartbeatOutcome::kAccepted);
+  EXPECT_EQ(Viewers("r1", 0), 1);
+  EXPECT_FALSE(Online("bob", 0));
+}
+
+TEST_P(StoreContractTest, DisabledNetworkRejectsEveryHeartbeat) {
+  Enable("alice");
+  NetworkSettingsUpdate disable;
+  disable.presence_enabled = false;
+  store_->UpdateNetworkSettings(disable, At(0));
+  EXPECT_EQ(Beat("alice", "phone", true, {"r1"}, 1),
+            HeartbeatOutcome::kPresenceDisabled);
+  EXPECT_EQ(Beat("alice", "phone", false, {"r1"}, 1),
+            HeartbeatOutcome::kPresenceDisabled);
+  EXPECT_FALSE(Online("alice", 1));
+  EXPECT_EQ(Viewers("r1", 1), 0);
+}
+
+TEST_P(StoreContractTest, RoomCountsUsersNotDevices) {
+  Beat("alice", "phone", false, {"r1"}, 0);
+  Beat("alice", "tv", false, {"r1"}, 0);
+  Beat("bob", "tv", false, {"r1"}, 0);
+  EXPECT_EQ(Viewers("r1", 1), 2);
+  const auto page = store_->ListRoomViewers("r1", "", 10, At(1));
+  ASSERT_EQ(page.items.size(), 2u);
+  EXPECT_EQ(page.items[0].user_id, "alice");
+  EXPECT_EQ(page.items[1].user_id, "bob");
+}
+
+TEST_P(StoreContractTest, OneDeviceLeavingKeepsTheViewerWhileAnotherBeats) {
+  Beat("alice", "phone", false, {"r1"}, 0);
+  Beat("alice", "tv", false, {"r1"}, 0);
+  store_->Leave("alice", "phone", false, {"r1"}, At(100));
+  EXPECT_EQ(Viewers("r1", 100), 1);
+  store_->Leave("alice", "tv", false, {"r1"}, At(200));
+  EXPECT_EQ(Viewers("r1", 200), 0);
+}
+
+TEST_P(StoreContractTest, DeviceThatStoppedDoesNotKeepTheUserAfterLeave) {
+  Enable("alice");
+  Beat("alice", "phone", true, {"r1"}, 0);  // the phone then goes silent
+  Beat("alice", "tv", true, {"r1"}, 900);
+  Beat("alice", "tv", true, {"r1"}, 1500);
+  EXPECT_TRUE(Online("alice", 1500));
+  store_->Leave("alice", "tv", true, {"r1"}, At(1600));
+  EXPECT_FALSE(Online("alice", 1600));
+  EXPECT_EQ(Viewers("r1", 1600), 0);
+}
+
+TEST_P(StoreContractTest, UserLeaveKeepsUserOnlineFromOtherDevice) {
+  Enable("alice");
+  Beat("alice", "phone", true, {}, 0);
+  Beat("alice", "tv", true, {}, 0);
+  store_->Leave("alice", "phone", true, {}, At(10));
+  EXPECT_TRUE(Online("alice", 10));
+  EXPECT_EQ(store_->OnlineUserCount(At(10)), 1);
+  store_->Leave("alice", "tv", true, {}, At(20));
+  EXPECT_FALSE(Online("alice", 20));
+  EXPECT_EQ(store_->OnlineUserCount(At(20)), 0);
+}
+
+TEST_P(StoreContractTest, JoinedAtKeepsContinuousPresenceAndResetsAfterGap) {
+  Beat("alice", "phone", false, {"r1"}, 0);
+  Beat("alice", "tv", false, {"r1"}, 600);
+  Beat("alice", "phone", false, {"r1"}, 1200);
+  auto viewer = store_->ListRoomViewers("r1", "", 10, At(1200)).items.at(0);
+  EXPECT_EQ(viewer.joined_at, At(0));
+  EXPECT_EQ(viewer.last_heartbeat, At(1200));
+
+  Beat("alice", "phone", false, {"r1"}, 2200);  // gone past the threshold
+  viewer = store_->ListRoomViewers("r1", "", 10, At(2200)).items.at(0);
+  EXPECT_EQ(viewer.joined_at, At(2200));
+}
+
+TEST_P(StoreContractTest, OnlineUsersPageWithoutDuplicatesOrGaps) {
+  std::set<std::string> expected;
+  for (int i = 0; i < 45; ++i) {
+    const std::string user = "user" + std::to_string(100 + i);
+    Enable(user);
+    Beat(user, "d", true, {}, 0);
+    expected.insert(user);
+  }
+  std::vector<std::string> seen;
+  std::string after;
+  std::vector<std::size_t> page_sizes;
+  for (int round = 0; round < 10; ++round) {
+    if (round == 1) {  // churn between pages: a new user sorts first
+      Enable("aaa");
+      Beat("aaa", "d", true, {}, 1);
+    }
+    const auto page = store_->ListOnlineUsers(after, 20, At(1));
+    page_sizes.push_back(page.items.size());
+    for (const auto& user : page.items) seen.push_back(user.user_id);
+    if (!page.more) break;
+    after = page.items.back().user_id;
+  }
+  EXPECT_EQ(page_sizes, (std::vector<std::size_t>{20, 20, 5}));
+  EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()), expected);
+  EXPECT_EQ(seen.size(), expected.size());
+}
+
+TEST_P(StoreContractTest, RoomViewersPage) {
+  for (int i = 0; i < 25; ++i) {
+    Beat("u" + std::to_string(10 + i), "d", false, {"r1"}, 0);
+  }
+  const auto first = store_->ListRoomViewers("r1", "", 20, At(1));
+  ASSERT_EQ(first.items.size(), 20u);
+  EXPECT_TRUE(first.more);
+  const auto second =
+      store_->ListRoomViewers("r1", first.items.back().user_id, 20, At(1));
+  ASSERT_EQ(second.items.size(), 5u);
+  EXPECT_FALSE(second.more);
+  EXPECT_EQ(second.items.front().user_id, "u30");
+  EXPECT_TRUE(store_->ListRoomViewers("nowhere", "", 20, At(1)).items.empty());
+}
+
+TEST_P(StoreContractTest, CountsFollowHeartbeatsLeavesAndExpiry) {
+  for (const char* user : {"a", "b", "c"}) Enable(user);
+  Beat("a", "d", true, {"r1", "r2"}, 0);
+  Beat("b", "d", true, {"r1"}, 500);
+  Beat("c", "d", true, {}, 500);
+  EXPECT_EQ(store_->OnlineUserCount(At(500)), 3);
+  EXPECT_EQ(store_->RoomViewerCounts({"r1", "r2", "r3"}, At(500)),
+            (std::vector<std::int64_t>{2, 1, 0}));
+  store_->Leave("c", "d", true, {}, At(600));
+  EXPECT_EQ(store_->OnlineUserCount(At(600)), 2);
+  EXPECT_EQ(store_->OnlineUserCount(At(1000)), 1);  // a expired
+  EXPECT_EQ(Viewers("r1", 1000), 1);
+  EXPECT_EQ(Viewers("r2", 1000), 0);
+}
+
+TEST_P(StoreContractTest, SweepReportsTransitions) {
+  Enable("alice");
+  Beat("alice", "d", true, {"r1"}, 0);
+  Beat("alice", "d", true, {"r1"}, 500);  // no transition
+  ASSERT_EQ(listener_.users_.size(), 1u);
+  EXPECT_TRUE(listener_.users_[0].online);
+  ASSERT_EQ(listener_.rooms_.size(), 1u);
+  EXPECT_EQ(listener_.rooms_[0].count, 1);
+
+  store_->Sweep(At(1499));
+  EXPECT_EQ(listener_.users_.size(), 1u);
+  store_->Sweep(At(1500));
+  ASSERT_EQ(listener_.users_.size(), 2u);
+  EXPECT_FALSE(listener_.users_[1].online);
+  EXPECT_EQ(listener_.users_[1].last_heartbeat, At(500));
+  ASSERT_EQ(listener_.rooms_.size(), 2u);
+  EXPECT_EQ(listener_.rooms_[1].room_id, "r1");
+  EXPECT_EQ(listener_.rooms_[1].count, 0);
+}
+
+TEST_P(StoreContractTest, SessionsExpire) {
+  store_->PutSession("t1", {"alice", "phone", At(100)}, At(0));
+  const auto session = store_->FindSession("t1", At(99));
+  ASSERT_TRUE(session.has_value());
+  EXPECT_EQ(session->user_id, "alice");
+  EXPECT_EQ(session->device_id, "phone");
+  EXPECT_FALSE(store_->FindSession("t1", At(100)).has_value());
+  EXPECT_FALSE(store_->FindSession("nope", At(0)).has_value());
+}
+
+TEST_P(StoreContractTest, SettingsUpdatesAreReportedAndApply) {
+  Enable("alice");
+  Beat("alice", "d", true, {}, 0);
+  NetworkSettingsUpdate update;
+  update.online_threshold = Millis(200);
+  update.sync_interval = Millis(5);
+  const NetworkSettings settings =
+      store_->UpdateNetworkSettings(update, At(300));
+  EXPECT_EQ(settings.online_threshold, Millis(200));
+  EXPECT_EQ(settings.sync_interval, Millis(5));
+  EXPECT_EQ(settings.updated_at, At(300));
+  EXPECT_TRUE(settings.presence_enabled) << "unset fields stay";
+  ASSERT_EQ(listener_.settings_.size(), 1u);
+  EXPECT_EQ(listener_.settings_[0].online_threshold, Millis(200));
+  EXPECT_FALSE(Online("alice", 300)) << "a shorter threshold applies at once";
+}
+
+TEST_P(StoreContractTest,
+       UserSettingsRememberWhenEnabledAndDisableGoesOffline) {
+  EXPECT_FALSE(store_->GetUserSettings("alice", At(0)).enabled);
+  store_->SetUserPresenceEnabled("alice", true, At(5));
+  store_->SetUserPresenceEnabled("alice", true, At(9));  // no change
+  UserSettings settings = store_->GetUserSettings("alice", At(10));
+  EXPECT_TRUE(settings.enabled);
+  EXPECT_EQ(settings.enabled_at, At(5));
+  ASSERT_EQ(listener_.user_settings_.size(), 1u);
+
+  Beat("alice", "d", true, {}, 10);
+  store_->SetUserPresenceEnabled("alice", false, At(20));
+  EXPECT_FALSE(Online("alice", 20));
+  EXPECT_EQ(Beat("alice", "d", true, {}, 30),
+            HeartbeatOutcome::kUserNotEnabled);
+}
+
+INSTANTIATE_TEST_SUITE_P(Memory, StoreContractTest,
+                         ::testing::Values(Factory([](NetworkSettings s) {
+                           return std::make_unique<MemoryStore>(s);
+                         })));
+
+}  // namespace
+}  // namespace presence::server

@@ -1,0 +1,442 @@
+#include "core/scheduler.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "fake_time.h"
+
+namespace presence::daemon {
+
+// For gtest's failure messages.
+void PrintTo(const Batch& b, std::ostream* os) {
+  *os << "{";
+  if (b.user) *os << " user";
+  for (const auto& r : b.room_ids) *os << " " << r;
+  *os << " }";
+}
+
+namespace {
+
+using testing::kT0;
+using namespace std::chrono_literals;
+
+const Target kUser = Target::User();
+Target Room(const std::string& id) { return Target::Room(id); }
+
+Batch Rooms(std::vector<std::string> ids, bool user = false) {
+  Batch batch;
+  batch.user = user;
+  batch.room_ids = std::move(ids);
+  return batch;
+}
+
+class SchedulerTest : public ::testing::Test {
+ protected:
+  Scheduler scheduler_{Intervals{20s, 300s}, SchedulerOptions{}};
+};
+
+TEST(BatchTest, Basics) {
+  Batch batch;
+  EXPECT_TRUE(batch.empty());
+  EXPECT_EQ(batch.size(), 0u);
+  batch = Rooms({"a", "c"}, true);
+  EXPECT_FALSE(batch.empty());
+  EXPECT_EQ(batch.size(), 3u);
+  EXPECT_TRUE(batch.Contains(kUser));
+  EXPECT_TRUE(batch.Contains(Room("a")));
+  EXPECT_FALSE(batch.Contains(Room("b")));
+  EXPECT_EQ(batch.Targets(),
+            (std::vector<Target>{kUser, Room("a"), Room("c")}));
+  EXPECT_FALSE(Rooms({"a"}).Contains(kUser));
+}
+
+TEST_F(SchedulerTest, IdleHasNoWake) {
+  EXPECT_FALSE(scheduler_.NextWake().has_value());
+  EXPECT_TRUE(scheduler_.TakeDue(kT0).empty());
+  EXPECT_TRUE(scheduler_.TakeLeaves().empty());
+  EXPECT_FALSE(scheduler_.degraded());
+  EXPECT_TRUE(scheduler_.Active().empty());
+}
+
+TEST_F(SchedulerTest, FirstHeartbeatWithinFirstDelay) {
+  scheduler_.Activate(kUser, kT0);
+  EXPECT_TRUE(scheduler_.IsActive(kUser));
+  EXPECT_EQ(scheduler_.NextWake(), kT0 + 10ms);
+  EXPECT_EQ(scheduler_.TimingOf(kUser).next_due, kT0 + 10ms);
+  EXPECT_FALSE(scheduler_.TimingOf(kUser).last_sent.has_value());
+  EXPECT_TRUE(scheduler_.TakeDue(kT0 + 9ms).empty());
+  const Batch batch = scheduler_.TakeDue(kT0 + 10ms);
+  EXPECT_EQ(batch, Rooms({}, true));
+  // In flight: not offered again, nothing to wake for.
+  EXPECT_TRUE(scheduler_.TakeDue(kT0 + 11ms).empty());
+  EXPECT_FALSE(scheduler_.NextWake().has_value());
+  scheduler_.OnSent(batch, kT0 + 30ms, true, 0.5);
+  const auto timing = scheduler_.TimingOf(kUser);
+  EXPECT_EQ(timing.last_sent, kT0 + 30ms);
+  EXPECT_EQ(timing.last_acknowledged, kT0 + 30ms);
+  EXPECT_EQ(timing.next_due, kT0 + 30ms + 20s);
+  EXPECT_EQ(scheduler_.NextWake(), kT0 + 30ms + 20s);
+}
+
+TEST_F(SchedulerTest, ActivateTwiceIsNoOp) {
+  scheduler_.Activate(kUser, kT0);
+  scheduler_.Activate(kUser, kT0 + 5ms);
+  EXPECT_EQ(scheduler_.NextWake(), kT0 + 10ms);
+  EXPECT_EQ(scheduler_.Active(), std::vector<Target>{kUser});
+}
+
+TEST_F(SchedulerTest, BurstOfActivationsTravelsInOneBatch) {
+  scheduler_.Activate(Room("m"), kT0);
+  scheduler_.Activate(kUser, kT0 + 2ms);
+  for (int i = 0; i < 50; ++i) {
+    scheduler_.Activate(Room("r" + std::to_string(i)), kT0 + 9ms);
+  }
+  EXPECT_EQ(scheduler_.NextWake(), kT0 + 10ms);
+  const Batch batch = scheduler_.TakeDue(kT0 + 10ms);
+  EXPECT_EQ(batch.size(), 52u);
+  EXPECT_TRUE(batch.user);
+  EXPECT_TRUE(std::is_sorted(batch.room_ids.begin(), batch.room_ids.end()));
+  EXPECT_TRUE(batch.Contains(Room("r49")));
+  EXPECT_TRUE(batch.Contains(Room("m")));
+}
+
+TEST_F(SchedulerTest, RoomsRideOnUserTickBeforeTheyFallDue) {
+  scheduler_.Activate(kUser, kT0);
+  scheduler_.Activate(Room("a"), kT0);
+  ASSERT_EQ(scheduler_.TakeDue(kT0 + 10ms).size(), 2u);
+  scheduler_.OnSent(Rooms({"a"}, true), kT0 + 10ms, true, 0);
+  // Room a is due at 300.01 s; user ticks at 20.01, 40.01, ... 280.01 s.
+  for (int k = 1; k <= 13; ++k) {
+    const TimePoint tick = kT0 + 10ms + k * 20s;
+    ASSERT_EQ(scheduler_.NextWake(), tick);
+    const Batch batch = scheduler_.TakeDue(tick);
+    ASSERT_EQ(batch, Rooms({}, true)) << "tick " << k;
+    scheduler_.OnSent(batch, tick, true, 0);
+  }
+  // Tick 14 (280.01 s): the room is due within 20 s: it rides along.
+  const TimePoint tick = kT0 + 10ms + 14 * 20s;
+  const Batch batch = scheduler_.TakeDue(tick);
+  EXPECT_EQ(batch, Rooms({"a"}, true));
+  scheduler_.OnSent(batch, tick, true, 0);
+  EXPECT_EQ(scheduler_.TimingOf(Room("a")).next_due, tick + 300s);
+}
+
+TEST_F(SchedulerTest, PullForwardWindowIsQuarterOfOwnIntervalCappedByShortest) {
+  // Rooms only: window = min(0.25 * 300 s, 300 s) = 75 s.
+  scheduler_.Activate(Room("a"), kT0);
+  scheduler_.OnSent(scheduler_.TakeDue(kT0 + 10ms), kT0, true, 0);  // due 300
+  scheduler_.Activate(Room("b"), kT0 + 75s);
+  scheduler_.OnSent(scheduler_.TakeDue(kT0 + 75s + 10ms), kT0 + 75s, true, 0);
+  scheduler_.Activate(Room("c"), kT0 + 75s + 1ms);
+  scheduler_.OnSent(scheduler_.TakeDue(kT0 + 75s + 20ms), kT0 + 75s + 1ms, true,
+                    0);
+  // a due at 300; b due at 375 (within 75 s); c at 375.001 (not).
+  EXPECT_EQ(scheduler_.NextWake(), kT0 + 300s);
+  EXPECT_EQ(scheduler_.TakeDue(kT0 + 300s), Rooms({"a", "b"}));
+}
+
+TEST_F(SchedulerTest, NothingPulledForwardWhenNothingIsDue) {
+  scheduler_.Activate(kUser, kT0);
+  scheduler_.OnSent(scheduler_.TakeDue(kT0 + 10ms), kT0, true, 0);
+  // Due at 20 s: 1 ms before, nothing goes even though it is "within window".
+  EXPECT_TRUE(scheduler_.TakeDue(kT0 + 20s - 1ms).empty());
+  EXPECT_FALSE(scheduler_.TakeDue(kT0 + 20s).empty());
+}
+
+TEST_F(SchedulerTest, LeavesQueuedAndTakenOnce) {
+  scheduler_.Activate(kUser, kT0);
+  scheduler_.Activate(Room("a"), kT0);
+  scheduler_.Activate(Room("b"), kT0);
+  scheduler_.OnSent(scheduler_.TakeDue(kT0 + 10ms), kT0 + 10ms, true, 0);
+  EXPECT_TRUE(scheduler_.Deactivate(Room("b")));
+  EXPECT_TRUE(scheduler_.Deactivate(kUser));
+  EXPECT_FALSE(scheduler_.Deactivate(kUser));        // already gone
+  EXPECT_FALSE(scheduler_.Deactivate(Room("zzz")));  // never active
+  // Leaves are due at once: the wake is not in the future.
+  ASSERT_TRUE(scheduler_.NextWake().has_value());
+  EXPECT_LE(*scheduler_.NextWake(), kT0 + 10ms);
+  EXPECT_EQ(scheduler_.TakeLeaves(), Rooms({"b"}, true));
+  EXPECT_TRUE(scheduler_.TakeLeaves().empty());
+  EXPECT_EQ(scheduler_.NextWake(), kT0 + 10ms + 300s);  // only room a left
+  EXPECT_EQ(scheduler_.Active(), std::vector<Target>{Room("a")});
+  EXPECT_FALSE(scheduler_.TimingOf(kUser).next_due.has_value());
+}
+
+TEST_F(SchedulerTest, LeaveEvenIfFirstHeartbeatNeverSent) {
+  // The server may know the room from an earlier daemon run: leave anyway.
+  scheduler_.Activate(Room("a"), kT0);
+  EXPECT_TRUE(scheduler_.Deactivate(Room("a")));
+  EXPECT_TRUE(scheduler_.TakeDue(kT0 + 10ms).empty());
+  EXPECT_EQ(scheduler_.TakeLeaves(), Rooms({"a"}));
+  EXPECT_FALSE(scheduler_.NextWake().has_value());
+}
+
+TEST_F(SchedulerTest, ReactivationCancelsPendingLeave) {
+  scheduler_.Activate(Room("a"), kT0);
+  scheduler_.OnSent(scheduler_.TakeDue(kT0 + 10ms), kT0 + 10ms, true, 0);
+  scheduler_.Deactivate(Room("a"));
+  scheduler_.Activate(Room("a"), kT0 + 1s);
+  EXPECT_TRUE(scheduler_.TakeLeaves().empty());
+  // A new first heartbeat, as for any activation.
+  EXPECT_EQ(scheduler_.NextWake(), kT0 + 1s + 10ms);
+  EXPECT_FALSE(scheduler_.TimingOf(Room("a")).last_sent.has_value());
+}
+
+TEST_F(SchedulerTest, DeactivateDuringFlightDoesNotComeBack) {
+  scheduler_.Activate(kUser, kT0);
+  scheduler_.Activate(Room("a"), kT0);
+  const Batch batch = scheduler_.TakeDue(kT0 + 10ms);
+  ASSERT_EQ(batch, Rooms({"a"}, true));
+  scheduler_.Deactivate(Room("a"));
+  scheduler_.OnSent(batch, kT0 + 50ms, true, 0);
+  EXPECT_FALSE(scheduler_.IsActive(Room("a")));
+  EXPECT_EQ(scheduler_.Active(), std::vector<Target>{kUser});
+  EXPECT_FALSE(scheduler_.TimingOf(Room("a")).last_sent.has_value());
+  EXPECT_EQ(scheduler_.TakeLeaves(), Rooms({"a"}));
+  EXPECT_EQ(scheduler_.NextWake(), kT0 + 50ms + 20s);
+}
+
+TEST_F(SchedulerTest, DeactivateAndReactivateDuringFlight) {
+  scheduler_.Activate(Room("a"), kT0);
+  const Batch batch = scheduler_.TakeDue(kT0 + 10ms);
+  scheduler_.Deactivate(Room("a"));
+  scheduler_.Activate(Room("a"), kT0 + 20ms);
+  scheduler_.OnSent(batch, kT0 + 50ms, true, 0);
+  // The new activation is not the one that was sent: its first heartbeat is
+  // still due.
+  const auto timing = scheduler_.TimingOf(Room("a"));
+  EXPECT_FALSE(timing.last_acknowledged.has_value());
+  EXPECT_EQ(timing.next_due, kT0 + 30ms);
+  EXPECT_EQ(scheduler_.TakeDue(kT0 + 50ms), Rooms({"a"}));
+}
+
+TEST_F(SchedulerTest, ActivationDuringFlightIsDueAsUsual) {
+  scheduler_.Activate(kUser, kT0);
+  const Batch batch = scheduler_.TakeDue(kT0 + 10ms);
+  scheduler_.Activate(Room("a"), kT0 + 15ms);
+  EXPECT_EQ(scheduler_.NextWake(), kT0 + 25ms);
+  EXPECT_EQ(scheduler_.TakeDue(kT0 + 25ms), Rooms({"a"}));
+  scheduler_.OnSent(batch, kT0 + 40ms, true, 0);
+  scheduler_.OnSent(Rooms({"a"}), kT0 + 45ms, true, 0);
+  EXPECT_EQ(scheduler_.TimingOf(kUser).next_due, kT0 + 40ms + 20s);
+  EXPECT_EQ(scheduler_.TimingOf(Room("a")).next_due, kT0 + 45ms + 300s);
+}
+
+TEST_F(SchedulerTest, FailureBacksOffThenRetriesEveryActiveTarget) {
+  scheduler_.Activate(kUser, kT0);
+  scheduler_.Activate(Room("a"), kT0);
+  scheduler_.Activate(Room("b"), kT0);
+  scheduler_.OnSent(scheduler_.TakeDue(kT0 + 10ms), kT0 + 10ms, true, 0);
+  // The user tick fails (rooms not due for minutes).
+  TimePoint now = kT0 + 10ms + 20s;
+  Batch batch = scheduler_.TakeDue(now);
+  ASSERT_EQ(batch, Rooms({}, true));
+  scheduler_.OnSent(batch, now, false, 0.0);
+  EXPECT_TRUE(scheduler_.degraded());
+  EXPECT_EQ(scheduler_.consecutive_failures(), 1);
+  // Equal jitter, base 500 ms, jitter 0: 250 ms.
+  EXPECT_EQ(scheduler_.retry_at(), now + 250ms);
+  EXPECT_EQ(scheduler_.NextWake(), now + 250ms);
+  EXPECT_EQ(scheduler_.TimingOf(Room("a")).next_due, now + 250ms);
+  EXPECT_EQ(scheduler_.TimingOf(kUser).last_sent, now);
+  EXPECT_EQ(scheduler_.TimingOf(kUser).last_acknowledged, kT0 + 10ms);
+  EXPECT_TRUE(scheduler_.TakeDue(now + 249ms).empty());
+  // The retry sends everything.
+  now += 250ms;
+  batch = scheduler_.TakeDue(now);
+  EXPECT_EQ(batch, Rooms({"a", "b"}, true));
+  // Fails again: base 1000 ms, jitter 0.5 -> 750 ms.
+  scheduler_.OnSent(batch, now, false, 0.5);
+  EXPECT_EQ(scheduler_.consecutive_failures(), 2);
+  EXPECT_EQ(scheduler_.NextWake(), now + 750ms);
+  EXPECT_TRUE(scheduler_.TakeDue(now + 749ms).empty());
+  now += 750ms;
+  batch = scheduler_.TakeDue(now);
+  EXPECT_EQ(batch, Rooms({"a", "b"}, true));
+  // Recovery.
+  scheduler_.OnSent(batch, now, true, 0.5);
+  EXPECT_FALSE(scheduler_.degraded());
+  EXPECT_EQ(scheduler_.consecutive_failures(), 0);
+  EXPECT_FALSE(scheduler_.retry_at().has_value());
+  EXPECT_EQ(scheduler_.TimingOf(kUser).next_due, now + 20s);
+  EXPECT_EQ(scheduler_.TimingOf(Room("a")).next_due, now + 300s);
+  EXPECT_EQ(scheduler_.TimingOf(Room("b")).last_acknowledged, now);
+  EXPECT_EQ(scheduler_.NextWake(), now + 20s);
+}
+
+TEST_F(SchedulerTest, BackoffGrowsToCapAndRecoveryResetsIt) {
+  Scheduler scheduler(Intervals{20s, 300s},
+                      SchedulerOptions{10ms, 0.25, 500ms, 4000ms});
+  scheduler.Activate(kUser, kT0);
+  TimePoint now = kT0 + 10ms;
+  std::vector<Millis> delays;
+  for (int i = 0; i < 6; ++i) {
+    const Batch batch = scheduler.TakeDue(now);
+    ASSERT_EQ(batch, Rooms({}, true)) << "attempt " << i;
+    scheduler.OnSent(batch, now, false, 0.0);
+    delays.push_back(
+        std::chrono::duration_cast<Millis>(*scheduler.NextWake() - now));
+    now = *scheduler.NextWake();
+  }
+  EXPECT_EQ(delays, (std::vector<Millis>{250ms, 500ms, 1000ms, 2000ms, 2000ms,
+                                         2000ms}));
+  scheduler.OnSent(scheduler.TakeDue(now), now, true, 0.0);
+  EXPECT_FALSE(scheduler.degraded());
+  // The next failure starts from the initial delay again.
+  now += 20s;
+  scheduler.OnSent(scheduler.TakeDue(now), now, false, 0.0);
+  EXPECT_EQ(scheduler.NextWake(), now + 250ms);
+  EXPECT_EQ(scheduler.consecutive_failures(), 1);
+}
+
+TEST_F(SchedulerTest, ActivationDuringBackoffWaitsForRetry) {
+  scheduler_.Activate(kUser, kT0);
+  scheduler_.OnSent(scheduler_.TakeDue(kT0 + 10ms), kT0 + 10ms, false, 0.0);
+  const TimePoint retry = kT0 + 10ms + 250ms;
+  scheduler_.Activate(Room("a"), kT0 + 20ms);
+  EXPECT_EQ(scheduler_.NextWake(), retry);
+  EXPECT_TRUE(scheduler_.TakeDue(kT0 + 30ms).empty());
+  EXPECT_EQ(scheduler_.TakeDue(retry), Rooms({"a"}, true));
+}
+
+TEST_F(SchedulerTest, DeactivatedTargetsLeaveTheRetry) {
+  scheduler_.Activate(kUser, kT0);
+  scheduler_.Activate(Room("a"), kT0);
+  scheduler_.OnSent(scheduler_.TakeDue(kT0 + 10ms), kT0 + 10ms, false, 0.0);
+  scheduler_.Deactivate(Room("a"));
+  EXPECT_EQ(scheduler_.TakeDue(kT0 + 260ms), Rooms({}, true));
+}
+
+TEST_F(SchedulerTest, FailureWithNothingActiveDoesNotSpin) {
+  scheduler_.Activate(Room("a"), kT0);
+  const Batch batch = scheduler_.TakeDue(kT0 + 10ms);
+  scheduler_.Deactivate(Room("a"));
+  scheduler_.OnSent(batch, kT0 + 20ms, false, 0.0);
+  scheduler_.TakeLeaves();
+  EXPECT_FALSE(scheduler_.NextWake().has_value());
+  EXPECT_TRUE(scheduler_.TakeDue(kT0 + 1h).empty());
+  EXPECT_FALSE(scheduler_.NextWake().has_value());
+}
+
+TEST_F(SchedulerTest, SetIntervalsShorterAppliesFromLastAck) {
+  scheduler_.Activate(kUser, kT0);
+  scheduler_.Activate(Room("a"), kT0);
+  scheduler_.OnSent(scheduler_.TakeDue(kT0 + 10ms), kT0, true, 0);
+  scheduler_.SetIntervals(Intervals{10s, 60s}, kT0 + 5s);
+  EXPECT_EQ(scheduler_.intervals().user, 10s);
+  EXPECT_EQ(scheduler_.intervals().room, 60s);
+  EXPECT_EQ(scheduler_.TimingOf(kUser).next_due, kT0 + 10s);
+  EXPECT_EQ(scheduler_.TimingOf(Room("a")).next_due, kT0 + 60s);
+  EXPECT_EQ(scheduler_.NextWake(), kT0 + 10s);
+  const Batch batch = scheduler_.TakeDue(kT0 + 10s);
+  EXPECT_EQ(batch, Rooms({}, true));
+  scheduler_.OnSent(batch, kT0 + 10s, true, 0);
+  EXPECT_EQ(scheduler_.TimingOf(kUser).next_due, kT0 + 20s);
+}
+
+TEST_F(SchedulerTest, SetIntervalsShorterThanElapsedIsDueNow) {
+  scheduler_.Activate(kUser, kT0);
+  scheduler_.OnSent(scheduler_.TakeDue(kT0 + 10ms), kT0, true, 0);
+  scheduler_.SetIntervals(Intervals{4s, 300s}, kT0 + 5s);
+  EXPECT_EQ(scheduler_.TimingOf(kUser).next_due, kT0 + 5s);
+  EXPECT_EQ(scheduler_.NextWake(), kT0 + 5s);
+  EXPECT_EQ(scheduler_.TakeDue(kT0 + 5s), Rooms({}, true));
+}
+
+TEST_F(SchedulerTest, SetIntervalsLonger) {
+  scheduler_.Activate(kUser, kT0);
+  scheduler_.OnSent(scheduler_.TakeDue(kT0 + 10ms), kT0, true, 0);
+  scheduler_.SetIntervals(Intervals{30s, 600s}, kT0 + 5s);
+  EXPECT_TRUE(scheduler_.TakeDue(kT0 + 20s).empty());
+  EXPECT_EQ(scheduler_.NextWake(), kT0 + 30s);
+  EXPECT_EQ(scheduler_.TakeDue(kT0 + 30s), Rooms({}, true));
+}
+
+TEST_F(SchedulerTest, SetIntervalsDuringFlightUsesNewIntervalOnAck) {
+  scheduler_.Activate(kUser, kT0);
+  scheduler_.Activate(Room("a"), kT0 + 1s);  // first heartbeat still pending
+  const Batch batch = scheduler_.TakeDue(kT0 + 10ms);
+  ASSERT_EQ(batch, Rooms({"a"}, true));  // a rides along (within window)
+  scheduler_.SetIntervals(Intervals{5s, 50s}, kT0 + 20ms);
+  scheduler_.OnSent(batch, kT0 + 30ms, true, 0);
+  EXPECT_EQ(scheduler_.TimingOf(kUser).next_due, kT0 + 30ms + 5s);
+  EXPECT_EQ(scheduler_.TimingOf(Room("a")).next_due, kT0 + 30ms + 50s);
+}
+
+TEST_F(SchedulerTest, SetIntervalsKeepsPendingFirstHeartbeat) {
+  scheduler_.Activate(kUser, kT0);
+  scheduler_.SetIntervals(Intervals{1s, 2s}, kT0 + 1ms);
+  EXPECT_EQ(scheduler_.NextWake(), kT0 + 10ms);
+}
+
+TEST_F(SchedulerTest, PauseStopsHeartbeatsNotLeaves) {
+  scheduler_.Activate(kUser, kT0);
+  scheduler_.Activate(Room("a"), kT0);
+  scheduler_.Activate(Room("b"), kT0);
+  scheduler_.OnSent(scheduler_.TakeDue(kT0 + 10ms), kT0 + 10ms, true, 0);
+  scheduler_.Pause();
+  EXPECT_TRUE(scheduler_.paused());
+  EXPECT_FALSE(scheduler_.NextWake().has_value());
+  EXPECT_TRUE(scheduler_.TakeDue(kT0 + 1h).empty());
+  EXPECT_FALSE(scheduler_.TimingOf(kUser).next_due.has_value());
+  EXPECT_EQ(scheduler_.TimingOf(kUser).last_acknowledged, kT0 + 10ms);
+  // Leaves still flow.
+  scheduler_.Deactivate(Room("b"));
+  EXPECT_TRUE(scheduler_.NextWake().has_value());
+  EXPECT_EQ(scheduler_.TakeLeaves(), Rooms({"b"}));
+  EXPECT_FALSE(scheduler_.NextWake().has_value());
+  // Activations are remembered while paused.
+  scheduler_.Activate(Room("c"), kT0 + 1h);
+  EXPECT_FALSE(scheduler_.NextWake().has_value());
+  // Resume: every active target at once, whatever its schedule was.
+  const TimePoint now = kT0 + 1h + 1s;
+  scheduler_.Resume(now);
+  EXPECT_FALSE(scheduler_.paused());
+  EXPECT_EQ(scheduler_.NextWake(), now);
+  EXPECT_EQ(scheduler_.TakeDue(now), Rooms({"a", "c"}, true));
+}
+
+TEST_F(SchedulerTest, ResumeSoonAfterSendStillSendsEverything) {
+  scheduler_.Activate(kUser, kT0);
+  scheduler_.Activate(Room("a"), kT0);
+  scheduler_.OnSent(scheduler_.TakeDue(kT0 + 10ms), kT0 + 10ms, true, 0);
+  scheduler_.Pause();
+  scheduler_.Resume(kT0 + 1s);
+  EXPECT_EQ(scheduler_.TakeDue(kT0 + 1s), Rooms({"a"}, true));
+}
+
+TEST_F(SchedulerTest, ResumeForgetsBackoff) {
+  scheduler_.Activate(kUser, kT0);
+  scheduler_.OnSent(scheduler_.TakeDue(kT0 + 10ms), kT0 + 10ms, false, 0.9);
+  ASSERT_TRUE(scheduler_.degraded());
+  scheduler_.Pause();
+  EXPECT_FALSE(scheduler_.NextWake().has_value());  // no retry while paused
+  scheduler_.Resume(kT0 + 20ms);
+  EXPECT_FALSE(scheduler_.degraded());
+  EXPECT_FALSE(scheduler_.retry_at().has_value());
+  EXPECT_EQ(scheduler_.TakeDue(kT0 + 20ms), Rooms({}, true));
+}
+
+TEST_F(SchedulerTest, InFlightBatchCompletesAcrossPause) {
+  scheduler_.Activate(kUser, kT0);
+  const Batch batch = scheduler_.TakeDue(kT0 + 10ms);
+  scheduler_.Pause();
+  scheduler_.OnSent(batch, kT0 + 20ms, true, 0);
+  EXPECT_EQ(scheduler_.TimingOf(kUser).last_acknowledged, kT0 + 20ms);
+  EXPECT_FALSE(scheduler_.NextWake().has_value());
+}
+
+TEST_F(SchedulerTest, TimingOfInactiveIsEmpty) {
+  const auto timing = scheduler_.TimingOf(Room("nope"));
+  EXPECT_FALSE(timing.last_sent || timing.last_acknowledged || timing.next_due);
+}
+
+TEST_F(SchedulerTest, ZeroIntervalsAreRaised) {
+  Scheduler scheduler(Intervals{0ms, Millis(-5)}, SchedulerOptions{});
+  EXPECT_EQ(scheduler.intervals().user, 1ms);
+  EXPECT_EQ(scheduler.intervals().room, 1ms);
+}
+
+}  // namespace
+}  // namespace presence::daemon

@@ -174,16 +174,18 @@ ParseResult Parse(const std::vector<std::string>& args,
       "  the TTL passes. The hold survives presencectl's exit and a\n"
       "  daemon restart. Prints the hold id.\n\n"
       "EXAMPLES\n  presencectl user start --ttl 8h");
-  user_start->add_option("--ttl", ttl_text, "Stop by itself after DURATION")
-      ->type_name("DURATION");
+  CLI::Option* user_ttl =
+      user_start->add_option("--ttl", ttl_text, "Stop by itself after DURATION")
+          ->type_name("DURATION");
   CLI::App* user_stop = command(
       user, "stop", "user stop", "Stop your detached current-user heartbeats",
       "DESCRIPTION\n"
       "  Stops the detached current-user holds owned by your uid (all of\n"
       "  them for root and the admin group), or only --hold ID. Prints how\n"
       "  many holds went.");
-  user_stop->add_option("--hold", inv.hold_id, "Only this hold")
-      ->type_name("ID");
+  CLI::Option* user_hold =
+      user_stop->add_option("--hold", inv.hold_id, "Only this hold")
+          ->type_name("ID");
 
   // room start|stop|count|users
   CLI::App* room = app.add_subcommand("room", "Room heartbeats and viewers");
@@ -199,8 +201,9 @@ ParseResult Parse(const std::vector<std::string>& args,
       "  presencectl's exit and a daemon restart. Prints the hold id.\n\n"
       "EXAMPLES\n  presencectl room start lobby --ttl 30m");
   room_start->add_option("ROOM", inv.room_id, "Room id")->required();
-  room_start->add_option("--ttl", ttl_text, "Stop by itself after DURATION")
-      ->type_name("DURATION");
+  CLI::Option* room_ttl =
+      room_start->add_option("--ttl", ttl_text, "Stop by itself after DURATION")
+          ->type_name("DURATION");
   CLI::App* room_stop = command(
       room, "stop", "room stop", "Stop your detached heartbeats for ROOM",
       "DESCRIPTION\n"
@@ -208,8 +211,9 @@ ParseResult Parse(const std::vector<std::string>& args,
       "  for root and the admin group), or only --hold ID. Prints how many\n"
       "  holds went.");
   room_stop->add_option("ROOM", inv.room_id, "Room id")->required();
-  room_stop->add_option("--hold", inv.hold_id, "Only this hold")
-      ->type_name("ID");
+  CLI::Option* room_hold =
+      room_stop->add_option("--hold", inv.hold_id, "Only this hold")
+          ->type_name("ID");
   CLI::App* room_count = command(
       room, "count", "room count", "Print the viewer count of ROOM",
       "DESCRIPTION\n"
@@ -294,7 +298,14 @@ ParseResult Parse(const std::vector<std::string>& args,
     app.parse(static_cast<int>(argv.size()), argv.data());
     inv.timeout = DurationArg("--timeout", timeout_text);
     if (inv.timeout.count() <= 0) throw UsageError{"--timeout must be > 0"};
-    if (!ttl_text.empty()) inv.ttl = DurationArg("--ttl", ttl_text);
+    if (user_ttl->count() + room_ttl->count() > 0) {
+      inv.ttl = DurationArg("--ttl", ttl_text);
+    }
+    // CLI11 keeps the "--" that ends presencectl's own options.
+    if (!inv.child.empty() && inv.child.front() == "--") {
+      inv.child.erase(inv.child.begin());
+      if (inv.child.empty()) throw UsageError{"COMMAND is required"};
+    }
     if (!inv.room_id.empty() || inv.command.rfind("room", 0) == 0 ||
         inv.command == "hold room") {
       Check(CheckId("room_id", inv.room_id));
@@ -303,7 +314,9 @@ ParseResult Parse(const std::vector<std::string>& args,
       Check(CheckIdList("user_ids", inv.ids, kMaxUserIdsPerRead));
     }
     if (!inv.view_id.empty()) Check(CheckId("view_id", inv.view_id));
-    if (!inv.hold_id.empty()) Check(CheckId("hold_id", inv.hold_id));
+    if (user_hold->count() + room_hold->count() > 0) {
+      Check(CheckId("--hold", inv.hold_id));
+    }
     Check(CheckPageSize("--page-size", inv.page_size));
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e, out, err);

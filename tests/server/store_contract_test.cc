@@ -12,7 +12,14 @@ namespace presence::server {
 namespace {
 
 using std::chrono::milliseconds;
-using Factory = std::function<std::unique_ptr<PresenceStore>(NetworkSettings)>;
+// A named way to make a fresh store; the name shows in test names.
+struct Factory {
+  std::string name;
+  std::function<std::unique_ptr<PresenceStore>(NetworkSettings)> make;
+  friend void PrintTo(const Factory& factory, std::ostream* out) {
+    *out << factory.name;
+  }
+};
 
 constexpr Millis kThreshold{1000};
 const Time kStart{milliseconds(1'700'000'000'000)};
@@ -43,7 +50,7 @@ class StoreContractTest : public ::testing::TestWithParam<Factory> {
   void SetUp() override {
     NetworkSettings settings;
     settings.online_threshold = kThreshold;
-    store_ = GetParam()(settings);
+    store_ = GetParam().make(settings);
     store_->SetListener(&listener_);
   }
   void TearDown() override { store_->SetListener(nullptr); }
@@ -289,9 +296,12 @@ TEST_P(StoreContractTest,
 }
 
 INSTANTIATE_TEST_SUITE_P(Memory, StoreContractTest,
-                         ::testing::Values(Factory([](NetworkSettings s) {
-                           return std::make_unique<MemoryStore>(s);
-                         })));
+                         ::testing::Values(Factory{
+                             "MemoryStore",
+                             [](NetworkSettings settings) {
+                               return std::make_unique<MemoryStore>(settings);
+                             }}),
+                         [](const auto& info) { return info.param.name; });
 
 }  // namespace
 }  // namespace presence::server

@@ -1,0 +1,160 @@
+// Every bad input is INVALID_ARGUMENT naming the field, and the server
+// stays up.
+#include "service_fixture.h"
+
+namespace presence::testing {
+namespace {
+
+using grpc::StatusCode;
+
+void ExpectInvalid(const grpc::Status& status, const std::string& field) {
+  EXPECT_EQ(status.error_code(), StatusCode::INVALID_ARGUMENT)
+      << status.error_message();
+  EXPECT_NE(status.error_message().find(field), std::string::npos)
+      << "'" << status.error_message() << "' should name " << field;
+}
+
+std::vector<std::string> Ids(int count, const std::string& prefix = "id") {
+  std::vector<std::string> ids;
+  for (int i = 0; i < count; ++i) ids.push_back(prefix + std::to_string(i));
+  return ids;
+}
+
+class ValidationTest : public ServiceTest {
+ protected:
+  void SetUp() override { token_ = Login("alice"); }
+  std::string token_;
+};
+
+TEST_F(ValidationTest, CreateSessionChecksUserAndDevice) {
+  const std::vector<std::tuple<std::string, std::string, std::string>> cases = {
+      {"", "d", "user_id must not be empty"},
+      {"u\n", "d", "user_id contains a control character"},
+      {"u", "", "device_id must not be empty"},
+      {"u", std::string(257, 'x'), "device_id is 257 bytes"},
+  };
+  for (const auto& [user, device, message] : cases) {
+    grpc::Status status;
+    client_.Login(server_.api_key(), user, device, &status);
+    ExpectInvalid(status, message);
+  }
+  grpc::Status status;
+  client_.Login(server_.api_key(), std::string(256, 'u'), "d", &status);
+  EXPECT_TRUE(status.ok()) << "256 bytes is allowed";
+}
+
+// proto3 strings must be UTF-8, so protobuf rejects such a request before
+// any handler runs (gRPC 1.51 answers UNIMPLEMENTED); the server must just
+// stay up. CheckId's own UTF-8 rule is covered by the contract tests.
+TEST_F(ValidationTest, InvalidUtf8NeverReachesTheHandlerAndServerStaysUp) {
+  grpc::Status status;
+  client_.Login(server_.api_key(), "\xff\xfe", "d", &status);
+  EXPECT_FALSE(status.ok());
+  EXPECT_NE(Heartbeat(token_, false, {"\xc0\x80"}).error_code(),
+            StatusCode::OK);
+  EXPECT_TRUE(Heartbeat(token_, false, {"fine"}).ok());
+}
+
+TEST_F(ValidationTest, HeartbeatAndLeaveCheckRoomIds) {
+  ExpectInvalid(Heartbeat(token_, false, {"ok", ""}),
+                "room_ids[1] must not be empty");
+  ExpectInvalid(Heartbeat(token_, false, Ids(1001)), "room_ids has 1001");
+  EXPECT_TRUE(Heartbeat(token_, false, Ids(1000)).ok());
+  EXPECT_EQ(RoomCount(token_, "id999"), 1);
+  ExpectInvalid(Leave(token_, false, {"a\x7f"}), "room_ids[0] contains");
+  ExpectInvalid(Leave(token_, false, Ids(1001)), "room_ids has 1001");
+}
+
+TEST_F(ValidationTest, UserPresenceReadIsCappedAt220) {
+  v1::GetUserPresenceRequest request;
+  for (const auto& id : Ids(221)) request.add_user_ids(id);
+  v1::GetUserPresenceResponse response;
+  ExpectInvalid(client_.presence().GetUserPresence(
+                    UpstreamClient::Context(token_).get(), request, &response),
+                "user_ids has 221");
+
+  request.mutable_user_ids()->RemoveLast();
+  ASSERT_TRUE(client_.presence()
+                  .GetUserPresence(UpstreamClient::Context(token_).get(),
+                                   request, &response)
+                  .ok());
+  ASSERT_EQ(response.presences_size(), 220);
+  EXPECT_EQ(response.presences(219).user_id(), "id219");
+  EXPECT_FALSE(response.presences(219).online());
+  EXPECT_EQ(response.presences(219).last_heartbeat_ms(), 0);
+
+  request.set_user_ids(5, "");
+  ExpectInvalid(client_.presence().GetUserPresence(
+                    UpstreamClient::Context(token_).get(), request, &response),
+                "user_ids[5]");
+}
+
+TEST_F(ValidationTest, PagingChecksSizeAndToken) {
+  v1::ListOnlineUsersResponse users;
+  for (const int size : {-1, 101}) {
+    v1::ListOnlineUsersRequest request;
+    request.set_page_size(size);
+    ExpectInvalid(client_.presence().ListOnlineUsers(
+                      UpstreamClient::Context(token_).get(), request, &users),
+                  "page_size");
+  }
+  v1::ListOnlineUsersRequest request;
+  request.set_page_token("forged!");
+  ExpectInvalid(client_.presence().ListOnlineUsers(
+                    UpstreamClient::Context(token_).get(), request, &users),
+                "page_token");
+
+  v1::ListRoomViewersRequest viewers_request;
+  v1::ListRoomViewersResponse viewers;
+  viewers_request.set_room_id("r");
+  viewers_request.set_page_token("forged!");
+  ExpectInvalid(
+      client_.presence().ListRoomViewers(UpstreamClient::Context(token_).get(),
+                                         viewers_request, &viewers),
+      "page_token");
+  viewers_request.clear_page_token();
+  viewers_request.set_room_id("");
+  ExpectInvalid(
+      client_.presence().ListRoomViewers(UpstreamClient::Context(token_).get(),
+                                         viewers_request, &viewers),
+      "room_id must not be empty");
+}
+
+TEST_F(ValidationTest, RoomCountChecksRoomId) {
+  v1::GetRoomViewerCountRequest request;
+  request.set_room_id(std::string(300, 'r'));
+  v1::GetRoomViewerCountResponse response;
+  ExpectInvalid(client_.presence().GetRoomViewerCount(
+                    UpstreamClient::Context(token_).get(), request, &response),
+                "room_id is 300 bytes");
+}
+
+TEST_F(ValidationTest, WatchChecksIdsBeforeStreaming) {
+  v1::WatchRequest request;
+  request.add_user_ids("fine");
+  request.add_user_ids("");
+  auto context = UpstreamClient::Context(token_);
+  auto reader = client_.presence().Watch(context.get(), request);
+  v1::WatchEvent event;
+  EXPECT_FALSE(reader->Read(&event));
+  ExpectInvalid(reader->Finish(), "user_ids[1]");
+
+  v1::WatchRequest rooms;
+  for (const auto& id : Ids(1001)) rooms.add_room_ids(id);
+  auto rooms_context = UpstreamClient::Context(token_);
+  auto rooms_reader = client_.presence().Watch(rooms_context.get(), rooms);
+  EXPECT_FALSE(rooms_reader->Read(&event));
+  ExpectInvalid(rooms_reader->Finish(), "room_ids has 1001");
+}
+
+TEST_F(ValidationTest, AdminChecksIntervals) {
+  v1::UpdateNetworkSettingsRequest request;
+  request.set_online_threshold_ms(0);
+  ExpectInvalid(UpdateSettings(request), "online_threshold_ms");
+  request.clear_online_threshold_ms();
+  request.set_user_heartbeat_interval_ms(-5);
+  ExpectInvalid(UpdateSettings(request), "user_heartbeat_interval_ms");
+}
+
+}  // namespace
+}  // namespace presence::testing

@@ -277,8 +277,9 @@ if [ "$1" = "purge" ]; then
     deb-systemd-helper purge presenced.service presenced.socket >/dev/null || true
     deb-systemd-helper unmask presenced.service presenced.socket >/dev/null || true
   fi
-  # Detached holds; the system user and groups stay (Debian policy 9.2.2).
-  rm -rf /var/lib/presenced
+  # Detached holds and the runtime directory; the system user and groups
+  # stay (Debian policy 9.2.2).
+  rm -rf /var/lib/presenced /run/presenced
 fi
 
 exit 0

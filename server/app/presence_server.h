@@ -27,7 +27,6 @@ class PresenceServer {
 
   // The bound address, "HOST:PORT" (the real port when asked for port 0).
   const std::string& address() const { return address_; }
-  PresenceStore& store() { return *store_; }
 
   // Ends every stream, stops serving (waiting up to `grace` for calls in
   // flight) and stops the sweeper. Idempotent.

@@ -216,20 +216,10 @@ grpc::Status Engine::StopDetached(const Target& target,
                                   const std::string& hold_id,
                                   const Caller& caller, int* stopped) {
   Lock lock(mutex_);
-  StopSelection selection;
-  if (hold_id.empty()) {
-    selection = SelectDetachedToStop(holds_, target, caller.uid, caller.admin);
-  } else {
-    const Hold* hold = holds_.Find(hold_id);
-    if (hold && (hold->attached || !(hold->target == target))) hold = nullptr;
-    if (!hold) {
-      selection.error = StopSelection::Error::kNotFound;
-    } else if (hold->owner.uid != caller.uid && !caller.admin) {
-      selection.error = StopSelection::Error::kPermissionDenied;
-    } else {
-      selection.hold_ids.push_back(hold_id);
-    }
-  }
+  const StopSelection selection =
+      hold_id.empty()
+          ? SelectDetachedToStop(holds_, target, caller.uid, caller.admin)
+          : SelectHoldToStop(holds_, target, hold_id, caller.uid, caller.admin);
   switch (selection.error) {
     case StopSelection::Error::kNotFound:
       return {grpc::StatusCode::NOT_FOUND,

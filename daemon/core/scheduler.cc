@@ -136,6 +136,8 @@ Batch Scheduler::TakeDue(TimePoint now) {
 void Scheduler::OnSent(const Batch& batch, TimePoint now, bool ok,
                        double jitter01) {
   Saw(now);
+  const std::map<Millis, TimePoint> cadences =
+      ok ? Cadences(now) : std::map<Millis, TimePoint>();
   for (const Target& t : batch.Targets()) {
     auto it = active_.find(t);
     // Gone, or gone and re-activated since: not this batch's business.
@@ -143,9 +145,17 @@ void Scheduler::OnSent(const Batch& batch, TimePoint now, bool ok,
     Entry& entry = it->second;
     entry.in_flight = false;
     entry.last_sent = now;
-    if (ok) {
-      entry.last_acknowledged = now;
-      entry.next_due = now + IntervalOf(t);
+    if (!ok) continue;
+    const bool first = !entry.last_acknowledged;
+    entry.last_acknowledged = now;
+    entry.next_due = now + IntervalOf(t);
+    // A new target joins the tick of the targets already running at its
+    // interval, however far apart the holds started; its second heartbeat
+    // comes early, which is harmless.
+    if (auto cadence = cadences.find(IntervalOf(t));
+        first && cadence != cadences.end() &&
+        cadence->second < entry.next_due) {
+      entry.next_due = cadence->second;
     }
   }
   if (ok) {
@@ -154,6 +164,18 @@ void Scheduler::OnSent(const Batch& batch, TimePoint now, bool ok,
   } else {
     retry_at_ = now + backoff_.Next(jitter01);
   }
+}
+
+std::map<Millis, TimePoint> Scheduler::Cadences(TimePoint now) const {
+  std::map<Millis, TimePoint> cadences;
+  for (const auto& [t, entry] : active_) {
+    if (entry.in_flight || !entry.last_acknowledged || entry.next_due <= now) {
+      continue;
+    }
+    auto [it, added] = cadences.emplace(IntervalOf(t), entry.next_due);
+    if (!added && entry.next_due < it->second) it->second = entry.next_due;
+  }
+  return cadences;
 }
 
 void Scheduler::SetIntervals(Intervals intervals, TimePoint now) {

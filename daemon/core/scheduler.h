@@ -14,6 +14,9 @@
 // - Failure: nothing is sent until retry_at = failure time + backoff (equal
 //   jitter, capped); the retry batch is every active target. Success resets
 //   the backoff; each sent target is next due one interval later.
+// - Cadence: a target's first acknowledgement puts its next heartbeat on
+//   the next tick of the targets already established at the same interval,
+//   so holds started far apart still share one call per tick.
 // - Leaves: a deactivated target gets a leave even if its first heartbeat
 //   was never sent (the server may still have it from an earlier daemon
 //   run). Re-activating a target whose leave is still pending cancels that
@@ -136,6 +139,8 @@ class Scheduler {
   Millis IntervalOf(const Target& t) const;
   Millis ShortestActiveInterval() const;
   Millis WindowOf(const Target& t, Millis shortest) const;
+  // Per interval, the next tick of the established targets that run at it.
+  std::map<Millis, TimePoint> Cadences(TimePoint now) const;
   void Saw(TimePoint now);
 
   Intervals intervals_;

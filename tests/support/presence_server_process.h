@@ -34,6 +34,8 @@ class PresenceServerProcess {
 
   // Sends SIGTERM and returns the exit code (-1 when it did not exit in 10s).
   int Stop();
+  // Starts a fresh server (empty state, same keys) on the same address.
+  void Restart();
   // Everything the server wrote to stderr so far.
   std::string log() const;
 
@@ -41,6 +43,9 @@ class PresenceServerProcess {
   TempDir dir_;
   std::string api_key_;
   std::string admin_token_;
+  void Launch(const std::string& listen);
+
+  std::vector<std::string> flags_;
   std::unique_ptr<Subprocess> process_;
   std::string address_;
 };

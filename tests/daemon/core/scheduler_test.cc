@@ -122,18 +122,41 @@ TEST_F(SchedulerTest, RoomsRideOnUserTickBeforeTheyFallDue) {
   EXPECT_EQ(scheduler_.TimingOf(Room("a")).next_due, tick + 300s);
 }
 
-TEST_F(SchedulerTest, PullForwardWindowIsQuarterOfOwnIntervalCappedByShortest) {
-  // Rooms only: window = min(0.25 * 300 s, 300 s) = 75 s.
-  scheduler_.Activate(Room("a"), kT0);
-  scheduler_.OnSent(scheduler_.TakeDue(kT0 + 10ms), kT0, true, 0);  // due 300
-  scheduler_.Activate(Room("b"), kT0 + 75s);
-  scheduler_.OnSent(scheduler_.TakeDue(kT0 + 75s + 10ms), kT0 + 75s, true, 0);
-  scheduler_.Activate(Room("c"), kT0 + 75s + 1ms);
-  scheduler_.OnSent(scheduler_.TakeDue(kT0 + 75s + 20ms), kT0 + 75s + 1ms, true,
-                    0);
-  // a due at 300; b due at 375 (within 75 s); c at 375.001 (not).
-  EXPECT_EQ(scheduler_.NextWake(), kT0 + 300s);
-  EXPECT_EQ(scheduler_.TakeDue(kT0 + 300s), Rooms({"a", "b"}));
+TEST_F(SchedulerTest, NewTargetJoinsTheCadenceOfItsInterval) {
+  Scheduler scheduler(Intervals{20s, 20s}, SchedulerOptions{});
+  scheduler.Activate(Room("a"), kT0);
+  Batch first = scheduler.TakeDue(kT0 + 10ms);
+  scheduler.OnSent(first, kT0 + 10ms, true, 0.0);
+  // Far outside the pull-forward window (5 s) of room a's tick at 20.01 s.
+  scheduler.Activate(Room("b"), kT0 + 8s);
+  Batch second = scheduler.TakeDue(kT0 + 8s + 10ms);
+  EXPECT_EQ(second, Rooms({"b"}));
+  scheduler.OnSent(second, kT0 + 8s + 10ms, true, 0.0);
+  EXPECT_EQ(scheduler.TimingOf(Room("b")).next_due, kT0 + 20s + 10ms);
+  EXPECT_EQ(scheduler.TakeDue(kT0 + 20s + 10ms), Rooms({"a", "b"}));
+}
+
+TEST_F(SchedulerTest, PullForwardWindowIsCappedByShortestInterval) {
+  // User 20 s, rooms 300 s: a room's window is min(0.25 * 300 s, 20 s) =
+  // 20 s, so a room due at 300 s rides the user tick at 280 s, and one due
+  // 1 ms later waits for the tick at 300 s.
+  for (const auto& [ack_offset, pulled_at_280] :
+       {std::pair{0ms, true}, std::pair{1ms, false}}) {
+    Scheduler scheduler(Intervals{20s, 300s}, SchedulerOptions{});
+    scheduler.Activate(kUser, kT0);
+    scheduler.OnSent(scheduler.TakeDue(kT0 + 10ms), kT0, true, 0);
+    scheduler.Activate(Room("a"), kT0 + 1s);
+    const Batch room = scheduler.TakeDue(kT0 + 1s + 10ms);
+    ASSERT_EQ(room, Rooms({"a"}));
+    scheduler.OnSent(room, kT0 + ack_offset, true, 0);
+    for (int tick = 1; tick <= 14; ++tick) {
+      const TimePoint at = kT0 + tick * 20s;
+      const Batch due = scheduler.TakeDue(at);
+      EXPECT_TRUE(due.user) << tick;
+      EXPECT_EQ(due.Contains(Room("a")), tick == 14 && pulled_at_280) << tick;
+      scheduler.OnSent(due, at, true, 0);
+    }
+  }
 }
 
 TEST_F(SchedulerTest, NothingPulledForwardWhenNothingIsDue) {

@@ -1,0 +1,132 @@
+#include "daemon_fixture.h"
+
+namespace presence::testing {
+
+HoldStream::HoldStream(const std::string& socket, const pb::Target& target)
+    : channel_(grpc::CreateChannel("unix:" + socket,
+                                   grpc::InsecureChannelCredentials())),
+      stub_(pb::ControlService::NewStub(channel_)) {
+  pb::HoldRequest request;
+  *request.mutable_target() = target;
+  request.set_client_name("e2e-test");
+  reader_ = std::thread([this, request] {
+    auto reader = stub_->Hold(&context_, request);
+    pb::HoldEvent event;
+    while (reader->Read(&event)) {
+      std::lock_guard lock(mutex_);
+      events_.push_back(event);
+      changed_.notify_all();
+    }
+    grpc::Status status = reader->Finish();
+    std::lock_guard lock(mutex_);
+    status_ = status;
+    changed_.notify_all();
+  });
+}
+
+HoldStream::~HoldStream() {
+  context_.TryCancel();
+  reader_.join();
+}
+
+void HoldStream::Cancel() { context_.TryCancel(); }
+
+bool HoldStream::WaitFor(pb::HoldEventType type, milliseconds timeout,
+                         pb::HoldEvent* out) {
+  std::unique_lock lock(mutex_);
+  return changed_.wait_for(lock, timeout, [&] {
+    for (const auto& event : events_) {
+      if (event.type() == type) {
+        if (out) *out = event;
+        return true;
+      }
+    }
+    return false;
+  });
+}
+
+grpc::Status HoldStream::Finish(milliseconds timeout) {
+  std::unique_lock lock(mutex_);
+  if (!changed_.wait_for(lock, timeout, [&] { return status_.has_value(); })) {
+    return {grpc::StatusCode::DEADLINE_EXCEEDED, "stream still open"};
+  }
+  return *status_;
+}
+
+pb::Target RoomTarget(const std::string& room) {
+  pb::Target target;
+  target.set_kind(pb::TARGET_KIND_ROOM);
+  target.set_room_id(room);
+  return target;
+}
+
+pb::Target UserTarget() {
+  pb::Target target;
+  target.set_kind(pb::TARGET_KIND_USER);
+  return target;
+}
+
+void DaemonTest::SetUp() {
+  server_ = std::make_unique<PresenceServerProcess>(
+      PresenceServerOptions{kFastServerFlags});
+  daemon_ = StartDaemon("alice");
+  control_ = Control(*daemon_);
+}
+
+std::unique_ptr<PresencedProcess> DaemonTest::StartDaemon(
+    const std::string& user_id, const std::string& config) {
+  PresencedOptions options;
+  options.upstream = server_->address();
+  options.api_key = server_->api_key();
+  options.user_id = user_id;
+  options.device_id = "device-of-" + user_id;
+  options.config = config;
+  return std::make_unique<PresencedProcess>(options);
+}
+
+std::unique_ptr<pb::ControlService::Stub> DaemonTest::Control(
+    const PresencedProcess& daemon) const {
+  return pb::ControlService::NewStub(grpc::CreateChannel(
+      "unix:" + daemon.socket_path(), grpc::InsecureChannelCredentials()));
+}
+
+pb::Status DaemonTest::GetStatus() {
+  grpc::ClientContext context;
+  pb::Status status;
+  EXPECT_TRUE(
+      control_->GetStatus(&context, pb::GetStatusRequest(), &status).ok());
+  return status;
+}
+
+int64_t DaemonTest::RoomCount(const std::string& room) {
+  grpc::ClientContext context;
+  pb::GetRoomViewerCountRequest request;
+  request.set_room_id(room);
+  pb::GetRoomViewerCountResponse response;
+  const grpc::Status status =
+      control_->GetRoomViewerCount(&context, request, &response);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  return status.ok() ? response.count() : -1;
+}
+
+void DaemonTest::UpdateNetwork(const pb::UpdateNetworkSettingsRequest& update) {
+  auto admin = pb::AdminService::NewStub(grpc::CreateChannel(
+      server_->address(), grpc::InsecureChannelCredentials()));
+  grpc::ClientContext context;
+  context.AddMetadata("authorization", server_->admin_authorization());
+  pb::NetworkSettings settings;
+  const grpc::Status status =
+      admin->UpdateNetworkSettings(&context, update, &settings);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+}
+
+void DaemonTest::WaitForServerSettings() {
+  ASSERT_TRUE(WaitUntil(
+      [&] {
+        return GetStatus().room_heartbeat_interval().source() == "server";
+      },
+      milliseconds(5000)))
+      << daemon_->log();
+}
+
+}  // namespace presence::testing

@@ -1,0 +1,82 @@
+// A presence-server with millisecond intervals and a presenced in front of
+// it, plus the stubs and waits the daemon's end-to-end tests share.
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "presence/v1/control.grpc.pb.h"
+#include "presence/v1/upstream.grpc.pb.h"
+#include "support/presence_server_process.h"
+#include "support/presenced_process.h"
+#include "support/wait.h"
+
+namespace presence::testing {
+
+namespace pb = ::presence::v1;
+using std::chrono::milliseconds;
+
+// Heartbeats every 50 ms, but the online threshold is long (3 s): a count
+// that drops within a few hundred ms was dropped by a leave, not by expiry.
+inline const std::vector<std::string> kFastServerFlags = {
+    "--user-heartbeat-interval=50ms", "--room-heartbeat-interval=50ms",
+    "--online-threshold=3s", "--sweep-interval=50ms"};
+
+// An open Hold stream with its events collected on a thread.
+class HoldStream {
+ public:
+  HoldStream(const std::string& socket, const pb::Target& target);
+  ~HoldStream();
+
+  // Waits for an event of `type`; false after `timeout`.
+  bool WaitFor(pb::HoldEventType type, milliseconds timeout,
+               pb::HoldEvent* out = nullptr);
+  // Waits for the stream to end and returns its status.
+  grpc::Status Finish(milliseconds timeout);
+  void Cancel();
+
+ private:
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<pb::ControlService::Stub> stub_;
+  grpc::ClientContext context_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::vector<pb::HoldEvent> events_;
+  std::optional<grpc::Status> status_;
+  std::thread reader_;
+};
+
+pb::Target RoomTarget(const std::string& room);
+pb::Target UserTarget();
+
+class DaemonTest : public ::testing::Test {
+ protected:
+  void SetUp() override;
+
+  // Starts (another) presenced for `user_id` against the server.
+  std::unique_ptr<PresencedProcess> StartDaemon(const std::string& user_id,
+                                                const std::string& config = "");
+
+  std::unique_ptr<pb::ControlService::Stub> Control(
+      const PresencedProcess& daemon) const;
+
+  pb::Status GetStatus();
+  int64_t RoomCount(const std::string& room);
+  // Admin update of the network settings on the server.
+  void UpdateNetwork(const pb::UpdateNetworkSettingsRequest& update);
+  // Waits until the daemon has read the server's settings.
+  void WaitForServerSettings();
+
+  std::unique_ptr<PresenceServerProcess> server_;
+  std::unique_ptr<PresencedProcess> daemon_;
+  std::unique_ptr<pb::ControlService::Stub> control_;
+};
+
+}  // namespace presence::testing

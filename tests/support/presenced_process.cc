@@ -1,0 +1,87 @@
+#include "support/presenced_process.h"
+
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include "support/wait.h"
+
+namespace presence::testing {
+namespace {
+
+bool Accepts(const std::string& path) {
+  const int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  std::strncpy(address.sun_path, path.c_str(), sizeof address.sun_path - 1);
+  const bool ok =
+      connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+  close(fd);
+  return ok;
+}
+
+}  // namespace
+
+PresencedProcess::PresencedProcess(PresencedOptions options)
+    : options_(std::move(options)),
+      socket_(dir_.File("presenced.sock")),
+      state_dir_(dir_.File("state")) {
+  mkdir(state_dir_.c_str(), 0700);
+  Launch();
+}
+
+PresencedProcess::~PresencedProcess() = default;
+
+void PresencedProcess::Launch() {
+  std::vector<std::string> args = {PRESENCED_BIN,
+                                   "--socket=" + socket_,
+                                   "--state-dir=" + state_dir_,
+                                   "--upstream=" + options_.upstream,
+                                   "--user-id=" + options_.user_id,
+                                   "--device-id=" + options_.device_id,
+                                   "--log-level=debug"};
+  // An explicit config keeps a machine's /etc/presenced out of the test.
+  args.push_back("--config=" + dir_.Write("presenced.toml", options_.config));
+  if (!options_.api_key.empty()) {
+    args.push_back("--api-key-file=" +
+                   dir_.Write("api-key", options_.api_key + "\n"));
+  }
+  args.insert(args.end(), options_.flags.begin(), options_.flags.end());
+  process_ = std::make_unique<Subprocess>(
+      args, SubprocessOptions{{}, "", dir_.File("presenced.log")});
+  const bool up = WaitUntil(
+      [&] {
+        return process_->Wait(std::chrono::milliseconds(0)).has_value() ||
+               Accepts(socket_);
+      },
+      std::chrono::seconds(10));
+  if (!up || !process_->running()) {
+    throw std::runtime_error("presenced did not start; log:\n" + log());
+  }
+}
+
+int PresencedProcess::Stop() {
+  process_->Signal(SIGTERM);
+  return process_->Wait(std::chrono::seconds(10)).value_or(-1);
+}
+
+void PresencedProcess::Restart() {
+  if (process_->running()) Stop();
+  Launch();
+}
+
+std::string PresencedProcess::log() const {
+  std::ifstream file(dir_.File("presenced.log"));
+  std::ostringstream contents;
+  contents << file.rdbuf();
+  return contents.str();
+}
+
+}  // namespace presence::testing

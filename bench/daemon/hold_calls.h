@@ -1,0 +1,53 @@
+// Many attached Hold streams driven by the gRPC callback client API (no
+// thread per stream), with shared counters of what the daemon sent back.
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "presence/v1/control.grpc.pb.h"
+
+namespace presence::bench {
+
+namespace pb = ::presence::v1;
+
+struct HoldCounters {
+  std::atomic<int> held{0};      // HOLD_EVENT_HELD
+  std::atomic<int> acked{0};     // HOLD_EVENT_HEARTBEAT_ACKNOWLEDGED
+  std::atomic<int> degraded{0};  // HOLD_EVENT_DEGRADED
+  std::atomic<int> other{0};     // any other event
+  std::atomic<int> done{0};      // streams ended (OnDone)
+  std::atomic<int> failed{0};    // ended with a status other than CANCELLED
+  std::mutex mutex;
+  std::string first_error;  // guarded by mutex
+};
+
+class HoldCall;
+
+// Owns the calls; cancels them and waits for their end on destruction.
+class HoldSet {
+ public:
+  explicit HoldSet(HoldCounters& counters);
+  ~HoldSet();
+
+  void Open(pb::ControlService::Stub& stub, const pb::Target& target);
+  std::size_t size() const { return calls_.size(); }
+  // TryCancel on every call (the client going away).
+  void CancelAll();
+  // Waits until every call has ended; false after `timeout`.
+  bool WaitAllDone(std::chrono::milliseconds timeout);
+
+ private:
+  HoldCounters& counters_;
+  std::vector<std::unique_ptr<HoldCall>> calls_;
+};
+
+pb::Target RoomTarget(const std::string& room);
+pb::Target UserTarget();
+
+}  // namespace presence::bench

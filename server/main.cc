@@ -41,6 +41,14 @@ void LogStartup(const PresenceServer& server, const ServerConfig& config,
         "no admin_token_file: admin calls are accepted from loopback "
         "peers with any token");
   }
+  if (config.store == "redis") {
+    spdlog::info(
+        "store: redis at {}, keys {{{}}}:* (network settings already in redis "
+        "take precedence over the ones below)",
+        config.redis_address, config.redis_key_prefix);
+  } else {
+    spdlog::info("store: memory (this process only)");
+  }
   spdlog::info("network settings: {}; sweep every {}, sessions last {}",
                Describe(config.network), FormatDuration(config.sweep_interval),
                FormatDuration(config.session_ttl));

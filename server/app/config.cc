@@ -42,6 +42,27 @@ std::string SetLogLevel(ServerConfig& config, const std::string& value) {
   return {};
 }
 
+std::string SetStore(ServerConfig& config, const std::string& value) {
+  if (value != "memory" && value != "redis") {
+    return "'" + value + "' is not memory or redis";
+  }
+  config.store = value;
+  return {};
+}
+
+std::string SetKeyPrefix(ServerConfig& config, const std::string& value) {
+  if (value.empty()) return "must not be empty";
+  for (const char c : value) {
+    if (static_cast<unsigned char>(c) < 0x21 || c == '{' || c == '}' ||
+        c == 0x7f) {
+      return "'" + value +
+             "' may not hold spaces, braces or control characters";
+    }
+  }
+  config.redis_key_prefix = value;
+  return {};
+}
+
 std::string SetPresenceEnabled(ServerConfig& config, const std::string& value) {
   if (value != "true" && value != "false") {
     return "'" + value + "' is not true or false";
@@ -101,6 +122,23 @@ const std::vector<ConfigOption>& ConfigOptions() {
       {"log_level", OptionKind::kText,
        "trace, debug, info, warn, error, critical or off (default info)",
        SetLogLevel},
+      {"store", OptionKind::kText,
+       "where presence lives: memory (this process) or redis (shared by "
+       "every replica using the same redis_address and redis_key_prefix; "
+       "default memory)",
+       SetStore},
+      Text("redis_address", &ServerConfig::redis_address,
+           "with store = redis: HOST:PORT or a unix socket path of Redis "
+           "(default 127.0.0.1:6379)"),
+      {"redis_key_prefix", OptionKind::kText,
+       "with store = redis: keys are {PREFIX}:...; one network per prefix "
+       "(default presence)",
+       SetKeyPrefix},
+      Duration(
+          "redis_timeout",
+          [](ServerConfig& c) -> Millis& { return c.redis_timeout; },
+          "with store = redis: connect and command timeout; calls fail with "
+          "UNAVAILABLE after it (default 500ms)"),
   };
   return options;
 }

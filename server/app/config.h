@@ -23,6 +23,12 @@ struct ServerConfig {
   Millis sweep_interval{250};
   Millis session_ttl{std::chrono::hours(1)};
   std::string log_level = "info";
+  // Where presence lives: "memory" (this process only) or "redis" (shared
+  // by every replica pointed at the same Redis and key prefix).
+  std::string store = "memory";
+  std::string redis_address = "127.0.0.1:6379";
+  std::string redis_key_prefix = "presence";
+  Millis redis_timeout{500};
 };
 
 enum class OptionKind { kText, kDuration, kBool };

@@ -6,6 +6,7 @@
 #include "app/sweeper.h"
 #include "service/random_token.h"
 #include "store/memory_store.h"
+#include "store/redis_store.h"
 
 namespace presence::server {
 namespace {
@@ -28,12 +29,22 @@ NetworkSettings Stamped(NetworkSettings settings, Time now) {
   return settings;
 }
 
+std::unique_ptr<PresenceStore> MakeStore(const ServerConfig& config, Time now) {
+  const NetworkSettings settings = Stamped(config.network, now);
+  if (config.store != "redis") return std::make_unique<MemoryStore>(settings);
+  RedisStoreOptions options;
+  options.redis.address = config.redis_address;
+  options.redis.timeout = config.redis_timeout;
+  options.key_prefix = config.redis_key_prefix;
+  return std::make_unique<RedisStore>(options, settings);
+}
+
 }  // namespace
 
 PresenceServer::PresenceServer(const ServerConfig& config,
                                const AuthConfig& auth, Clock clock)
     : clock_(std::move(clock)),
-      store_(std::make_unique<MemoryStore>(Stamped(config.network, clock_()))),
+      store_(MakeStore(config, clock_())),
       auth_(*store_, auth, RandomToken),
       presence_service_(*store_, auth_, hub_, clock_),
       admin_service_(*store_, auth_, clock_) {

@@ -20,13 +20,17 @@ Sweeper::~Sweeper() {
 }
 
 void Sweeper::Run() {
+  bool failing = false;  // log a failure streak once, not every period
   std::unique_lock lock(mu_);
   while (!wake_.wait_for(lock, period_, [this] { return stopping_; })) {
     lock.unlock();
     try {
       store_.Sweep(clock_());
+      if (failing) spdlog::info("sweep works again");
+      failing = false;
     } catch (const std::exception& e) {
-      spdlog::error("sweep failed: {}", e.what());
+      if (!failing) spdlog::error("sweep failed: {}", e.what());
+      failing = true;
     }
     lock.lock();
   }

@@ -4,6 +4,7 @@
 
 #include "contract/duration.h"
 #include "service/convert.h"
+#include "service/store_errors.h"
 
 namespace presence::server {
 namespace {
@@ -67,7 +68,12 @@ grpc::ServerUnaryReactor* AdminServiceImpl::GetNetworkSettings(
     grpc::CallbackServerContext* context, const v1::GetNetworkSettingsRequest*,
     v1::NetworkSettings* response) {
   grpc::Status status = auth_.AuthorizeAdmin(*context);
-  if (status.ok()) ToProto(store_.GetNetworkSettings(clock_()), response);
+  if (status.ok()) {
+    status = GuardStore([&] {
+      ToProto(store_.GetNetworkSettings(clock_()), response);
+      return grpc::Status::OK;
+    });
+  }
   auto* reactor = context->DefaultReactor();
   reactor->Finish(std::move(status));
   return reactor;
@@ -81,10 +87,13 @@ grpc::ServerUnaryReactor* AdminServiceImpl::UpdateNetworkSettings(
   grpc::Status status = auth_.AuthorizeAdmin(*context);
   if (status.ok()) status = ReadUpdate(*request, &update);
   if (status.ok()) {
-    const NetworkSettings settings =
-        store_.UpdateNetworkSettings(update, clock_());
-    spdlog::info("network settings changed by admin: {}", Describe(settings));
-    ToProto(settings, response);
+    status = GuardStore([&] {
+      const NetworkSettings settings =
+          store_.UpdateNetworkSettings(update, clock_());
+      spdlog::info("network settings changed by admin: {}", Describe(settings));
+      ToProto(settings, response);
+      return grpc::Status::OK;
+    });
   }
   auto* reactor = context->DefaultReactor();
   reactor->Finish(std::move(status));

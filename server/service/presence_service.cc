@@ -6,6 +6,7 @@
 #include "service/page_token.h"
 #include "service/presence_watch.h"
 #include "service/settings_watch.h"
+#include "service/store_errors.h"
 
 namespace presence::server {
 namespace {
@@ -55,17 +56,22 @@ template <typename Handler>
 grpc::ServerUnaryReactor* PresenceServiceImpl::Authenticated(
     grpc::CallbackServerContext* context, Handler&& handle) {
   const Time now = clock_();
-  Session session;
-  grpc::Status status = auth_.Authenticate(*context, now, &session);
-  if (status.ok()) status = handle(session, now);
-  return Done(context, std::move(status));
+  return Done(context, GuardStore([&] {
+                Session session;
+                grpc::Status status =
+                    auth_.Authenticate(*context, now, &session);
+                if (status.ok()) status = handle(session, now);
+                return status;
+              }));
 }
 
 grpc::ServerUnaryReactor* PresenceServiceImpl::CreateSession(
     grpc::CallbackServerContext* context,
     const v1::CreateSessionRequest* request,
     v1::CreateSessionResponse* response) {
-  return Done(context, auth_.CreateSession(*request, clock_(), response));
+  return Done(context, GuardStore([&] {
+                return auth_.CreateSession(*request, clock_(), response);
+              }));
 }
 
 grpc::ServerUnaryReactor* PresenceServiceImpl::GetSettings(
@@ -96,7 +102,8 @@ grpc::ServerWriteReactor<v1::GetSettingsResponse>*
 PresenceServiceImpl::WatchSettings(grpc::CallbackServerContext* context,
                                    const v1::WatchSettingsRequest*) {
   Session session;
-  if (grpc::Status status = auth_.Authenticate(*context, clock_(), &session);
+  if (grpc::Status status = GuardStore(
+          [&] { return auth_.Authenticate(*context, clock_(), &session); });
       !status.ok()) {
     return new FailedStream<v1::GetSettingsResponse>(std::move(status));
   }
@@ -243,7 +250,8 @@ grpc::ServerUnaryReactor* PresenceServiceImpl::ListRoomViewers(
 grpc::ServerWriteReactor<v1::WatchEvent>* PresenceServiceImpl::Watch(
     grpc::CallbackServerContext* context, const v1::WatchRequest* request) {
   Session session;
-  grpc::Status status = auth_.Authenticate(*context, clock_(), &session);
+  grpc::Status status = GuardStore(
+      [&] { return auth_.Authenticate(*context, clock_(), &session); });
   std::vector<std::string> user_ids, room_ids;
   if (status.ok()) {
     status =

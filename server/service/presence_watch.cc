@@ -1,6 +1,7 @@
 #include "service/presence_watch.h"
 
 #include "service/convert.h"
+#include "service/store_errors.h"
 
 namespace presence::server {
 
@@ -21,8 +22,17 @@ PresenceWatch::PresenceWatch(WatchHub& hub, PresenceStore& store,
   }
   // Read after subscribing, so no change can fall between the two.
   const Time now = clock();
-  const auto presences = store.GetUserPresence(unique_users, now);
-  const auto counts = store.RoomViewerCounts(unique_rooms, now);
+  std::vector<UserPresence> presences;
+  std::vector<std::int64_t> counts;
+  if (grpc::Status status = GuardStore([&] {
+        presences = store.GetUserPresence(unique_users, now);
+        counts = store.RoomViewerCounts(unique_rooms, now);
+        return grpc::Status::OK;
+      });
+      !status.ok()) {
+    Close(std::move(status));
+    return;
+  }
   {
     std::lock_guard lock(mu_);
     for (const auto& presence : presences) UpdateUser(presence, false);

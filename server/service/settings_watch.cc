@@ -1,6 +1,7 @@
 #include "service/settings_watch.h"
 
 #include "service/convert.h"
+#include "service/store_errors.h"
 
 namespace presence::server {
 
@@ -13,8 +14,17 @@ SettingsWatch::SettingsWatch(WatchHub& hub, PresenceStore& store,
   }
   // Read after subscribing, so no change can fall between the two.
   const Time now = clock();
-  const NetworkSettings network = store.GetNetworkSettings(now);
-  const UserSettings user = store.GetUserSettings(user_id_, now);
+  NetworkSettings network;
+  UserSettings user;
+  if (grpc::Status status = GuardStore([&] {
+        network = store.GetNetworkSettings(now);
+        user = store.GetUserSettings(user_id_, now);
+        return grpc::Status::OK;
+      });
+      !status.ok()) {
+    Close(std::move(status));
+    return;
+  }
   {
     std::lock_guard lock(mu_);
     if (!network_) network_ = network;

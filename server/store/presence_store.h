@@ -11,12 +11,14 @@
 //   every call and driven by Sweep() between calls.
 // - Changes (settings, online/offline transitions, room count changes) are
 //   reported to the StoreListener, in the order they happened. The in-memory
-//   store calls it synchronously; a Redis store would feed it from pub/sub.
+//   store calls it synchronously; the Redis store feeds it from pub/sub, on
+//   its subscriber thread, in the order Redis ran the changes.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -109,6 +111,14 @@ class StoreListener {
   virtual void OnUserSettings(const std::string& user_id,
                               const UserSettings& settings) = 0;
   virtual void OnPresenceChanges(const PresenceChanges& changes) = 0;
+};
+
+// Thrown by a store whose backend cannot be reached or is not serving (the
+// Redis store); the service answers UNAVAILABLE with the message, and the
+// store reconnects by itself on a later call. The in-memory store never
+// throws.
+struct StoreUnavailable : std::runtime_error {
+  using std::runtime_error::runtime_error;
 };
 
 class PresenceStore {

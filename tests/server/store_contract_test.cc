@@ -1,12 +1,18 @@
 // The PresenceStore contract, with injected time. Every implementation runs
-// this suite: add an INSTANTIATE_TEST_SUITE_P with its factory.
+// this suite: add an INSTANTIATE_TEST_SUITE_P with its factory. The Redis
+// store runs it against a real redis-server (one per test binary, a fresh
+// key prefix per test).
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <set>
 
 #include "store/memory_store.h"
+#include "store/redis_store.h"
+#include "support/redis_server_process.h"
 
 namespace presence::server {
 namespace {
@@ -16,6 +22,9 @@ using std::chrono::milliseconds;
 struct Factory {
   std::string name;
   std::function<std::unique_ptr<PresenceStore>(NetworkSettings)> make;
+  // Waits until the listener got every change made so far (stores that
+  // report asynchronously); may be empty.
+  std::function<void(PresenceStore&)> settle;
   friend void PrintTo(const Factory& factory, std::ostream* out) {
     *out << factory.name;
   }
@@ -51,9 +60,17 @@ class StoreContractTest : public ::testing::TestWithParam<Factory> {
     NetworkSettings settings;
     settings.online_threshold = kThreshold;
     store_ = GetParam().make(settings);
+    if (!store_) GTEST_SKIP() << GetParam().name << " needs redis-server";
     store_->SetListener(&listener_);
   }
-  void TearDown() override { store_->SetListener(nullptr); }
+  void TearDown() override {
+    if (store_) store_->SetListener(nullptr);
+  }
+
+  // Call before looking at what the listener got.
+  void Settle() {
+    if (GetParam().settle) GetParam().settle(*store_);
+  }
 
   Time At(int ms) const { return kStart + milliseconds(ms); }
 
@@ -235,14 +252,17 @@ TEST_P(StoreContractTest, SweepReportsTransitions) {
   Enable("alice");
   Beat("alice", "d", true, {"r1"}, 0);
   Beat("alice", "d", true, {"r1"}, 500);  // no transition
+  Settle();
   ASSERT_EQ(listener_.users_.size(), 1u);
   EXPECT_TRUE(listener_.users_[0].online);
   ASSERT_EQ(listener_.rooms_.size(), 1u);
   EXPECT_EQ(listener_.rooms_[0].count, 1);
 
   store_->Sweep(At(1499));
+  Settle();
   EXPECT_EQ(listener_.users_.size(), 1u);
   store_->Sweep(At(1500));
+  Settle();
   ASSERT_EQ(listener_.users_.size(), 2u);
   EXPECT_FALSE(listener_.users_[1].online);
   EXPECT_EQ(listener_.users_[1].last_heartbeat, At(500));
@@ -273,6 +293,7 @@ TEST_P(StoreContractTest, SettingsUpdatesAreReportedAndApply) {
   EXPECT_EQ(settings.sync_interval, Millis(5));
   EXPECT_EQ(settings.updated_at, At(300));
   EXPECT_TRUE(settings.presence_enabled) << "unset fields stay";
+  Settle();
   ASSERT_EQ(listener_.settings_.size(), 1u);
   EXPECT_EQ(listener_.settings_[0].online_threshold, Millis(200));
   EXPECT_FALSE(Online("alice", 300)) << "a shorter threshold applies at once";
@@ -286,6 +307,7 @@ TEST_P(StoreContractTest,
   UserSettings settings = store_->GetUserSettings("alice", At(10));
   EXPECT_TRUE(settings.enabled);
   EXPECT_EQ(settings.enabled_at, At(5));
+  Settle();
   ASSERT_EQ(listener_.user_settings_.size(), 1u);
 
   Beat("alice", "d", true, {}, 10);
@@ -300,8 +322,37 @@ INSTANTIATE_TEST_SUITE_P(Memory, StoreContractTest,
                              "MemoryStore",
                              [](NetworkSettings settings) {
                                return std::make_unique<MemoryStore>(settings);
-                             }}),
+                             },
+                             nullptr}),
                          [](const auto& info) { return info.param.name; });
+
+// One redis-server for the whole binary; each store gets its own prefix.
+testing::RedisServerProcess& SharedRedis() {
+  static testing::RedisServerProcess redis;  // killed at exit
+  return redis;
+}
+
+std::unique_ptr<PresenceStore> MakeRedisStore(NetworkSettings settings) {
+  static std::atomic<int> next{0};
+  RedisStoreOptions options;
+  options.redis.address = SharedRedis().address();
+  options.key_prefix =
+      "contract-" + std::to_string(getpid()) + "-" + std::to_string(next++);
+  return std::make_unique<RedisStore>(options, settings);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Redis, StoreContractTest,
+    ::testing::Values(Factory{
+        "RedisStore",
+        [](NetworkSettings settings) -> std::unique_ptr<PresenceStore> {
+          if (!testing::RedisServerProcess::Available()) return nullptr;
+          return MakeRedisStore(settings);
+        },
+        [](PresenceStore& store) {
+          ASSERT_TRUE(static_cast<RedisStore&>(store).SyncEvents());
+        }}),
+    [](const auto& info) { return info.param.name; });
 
 }  // namespace
 }  // namespace presence::server

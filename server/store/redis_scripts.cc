@@ -1,0 +1,397 @@
+#include "store/redis_scripts.h"
+
+namespace presence::server::redis_scripts {
+namespace {
+
+// Shared by every script. ARGV[1] is the key prefix ("{presence}:"), ARGV[2]
+// the caller's now in Unix ms; script-specific arguments follow.
+//
+// Keys (P = prefix; SEP = "\31", which ids cannot contain):
+//   P settings            HASH  the network settings
+//   P enabled             HASH  user -> "1" | "0"
+//   P enabled_at          HASH  user -> ms of the last enable
+//   P online              ZSET  user -> last heartbeat (max over devices)
+//   P online:lex          ZSET  user -> 0, for paging by user id
+//   P udev:<user>         ZSET  device -> last heartbeat
+//   P seen                HASH  user -> last heartbeat, for offline users
+//   P room:<room>         ZSET  user -> last heartbeat (max over devices)
+//   P rlex:<room>         ZSET  user -> 0, for paging by user id
+//   P joined:<room>       HASH  user -> start of the continuous presence
+//   P rdev:<room>SEP<user> ZSET device -> last heartbeat
+//   P viewers             ZSET  room SEP user -> last heartbeat (expiry index)
+//   P session:<token>     STRING "expires_ms SEP user SEP device", with a TTL
+//   P events              pub/sub channel, see redis_store.cc
+//
+// Scores are last-heartbeat times, not deadlines, so a threshold changed at
+// run time applies to everything at once; "online" is score > now - threshold.
+// Counts are ZCOUNT over (cutoff, +inf]: O(log n), exact even before the
+// sweep has removed what expired.
+constexpr const char* kPreludeLua = R"lua(
+local P = ARGV[1]
+local now = tonumber(ARGV[2])
+local SEP = '\31'
+local SETTINGS = P .. 'settings'
+local ENABLED = P .. 'enabled'
+local ENABLED_AT = P .. 'enabled_at'
+local ONLINE = P .. 'online'
+local ONLINE_LEX = P .. 'online:lex'
+local SEEN = P .. 'seen'
+local VIEWERS = P .. 'viewers'
+local CHANNEL = P .. 'events'
+local events = {}
+
+local function I(x) return string.format('%d', x) end
+
+-- The settings in force; fails with NOSETTINGS (before any write) when Redis
+-- lost them, so the caller can seed them again and retry.
+local function settings()
+  local s = redis.call('HMGET', SETTINGS, 'presence_enabled',
+    'user_heartbeat_interval_ms', 'room_heartbeat_interval_ms',
+    'online_threshold_ms', 'sync_interval_ms', 'updated_at_ms')
+  if not s[1] then error({err = 'NOSETTINGS network settings are missing'}) end
+  for i = 1, 6 do s[i] = tonumber(s[i]) end
+  return s
+end
+
+local function ev(record) events[#events + 1] = record end
+local function publish()
+  if #events > 0 then
+    redis.call('PUBLISH', CHANNEL, table.concat(events, '\30'))
+  end
+end
+
+local function live_viewers(room, cutoff)
+  return redis.call('ZCOUNT', P .. 'room:' .. room, '(' .. I(cutoff), '+inf')
+end
+
+local function user_offline(user, last)
+  redis.call('DEL', P .. 'udev:' .. user)
+  redis.call('ZREM', ONLINE, user)
+  redis.call('ZREM', ONLINE_LEX, user)
+  redis.call('HSET', SEEN, user, I(last))
+  ev('U' .. SEP .. '0' .. SEP .. I(last) .. SEP .. user)
+end
+
+local function remove_viewer(room, user, cutoff)
+  redis.call('ZREM', P .. 'room:' .. room, user)
+  redis.call('ZREM', P .. 'rlex:' .. room, user)
+  redis.call('HDEL', P .. 'joined:' .. room, user)
+  redis.call('DEL', P .. 'rdev:' .. room .. SEP .. user)
+  redis.call('ZREM', VIEWERS, room .. SEP .. user)
+  ev('R' .. SEP .. I(live_viewers(room, cutoff)) .. SEP .. room)
+end
+
+-- Records a device heartbeat in a device zset; drops devices that stopped
+-- without leaving; returns the latest heartbeat of any device.
+local function beat_device(key, device, cutoff)
+  redis.call('ZADD', key, 'GT', now, device)
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', cutoff)
+  return tonumber(redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')[2])
+end
+
+-- Forgets a device; nil when it was not there, else the latest heartbeat of
+-- the live devices left (false when none).
+local function leave_device(key, device, cutoff)
+  if redis.call('ZREM', key, device) == 0 then return nil end
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', cutoff)
+  local top = redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')
+  if #top == 0 then return false end
+  return tonumber(top[2])
+end
+
+-- Expires up to `limit` users and viewers due at cutoff; true when more may
+-- be due.
+local function expire_due(cutoff, limit)
+  local due = redis.call('ZRANGEBYSCORE', ONLINE, '-inf', cutoff,
+    'WITHSCORES', 'LIMIT', 0, limit)
+  for i = 1, #due, 2 do user_offline(due[i], tonumber(due[i + 1])) end
+  local more = #due >= 2 * limit
+  due = redis.call('ZRANGEBYSCORE', VIEWERS, '-inf', cutoff, 'LIMIT', 0, limit)
+  for _, member in ipairs(due) do
+    local at = string.find(member, SEP, 1, true)
+    remove_viewer(string.sub(member, 1, at - 1), string.sub(member, at + 1),
+      cutoff)
+  end
+  return more or #due >= limit
+end
+
+local function settings_reply(s) return {s[1], s[2], s[3], s[4], s[5], s[6]} end
+)lua";
+
+// ARGV: P, now, user, device, user_beat ("1"/"0"), room ids...
+// -> {outcome (0 accepted, 1 presence disabled, 2 user not enabled),
+//     settings...}
+constexpr const char* kHeartbeatLua = R"lua(
+local s = settings()
+local cutoff = now - s[4]
+local user, device, beat_user = ARGV[3], ARGV[4], ARGV[5] == '1'
+local outcome = 0
+if s[1] == 0 then
+  outcome = 1
+elseif beat_user and redis.call('HGET', ENABLED, user) ~= '1' then
+  outcome = 2
+end
+if outcome == 0 then
+  if beat_user then
+    local prev = redis.call('ZSCORE', ONLINE, user)
+    if prev and tonumber(prev) <= cutoff then
+      user_offline(user, tonumber(prev))  -- expired, not swept yet
+      prev = false
+    end
+    local latest = beat_device(P .. 'udev:' .. user, device, cutoff)
+    redis.call('ZADD', ONLINE, latest, user)
+    if not prev then
+      redis.call('ZADD', ONLINE_LEX, 0, user)
+      redis.call('HDEL', SEEN, user)
+      ev('U' .. SEP .. '1' .. SEP .. I(latest) .. SEP .. user)
+    end
+  end
+  for i = 6, #ARGV do
+    local room = ARGV[i]
+    local key = P .. 'room:' .. room
+    local prev = redis.call('ZSCORE', key, user)
+    if prev and tonumber(prev) <= cutoff then
+      remove_viewer(room, user, cutoff)
+      prev = false
+    end
+    local latest = beat_device(P .. 'rdev:' .. room .. SEP .. user, device,
+      cutoff)
+    redis.call('ZADD', key, latest, user)
+    redis.call('ZADD', VIEWERS, latest, room .. SEP .. user)
+    if not prev then
+      redis.call('ZADD', P .. 'rlex:' .. room, 0, user)
+      redis.call('HSET', P .. 'joined:' .. room, user, I(now))
+      ev('R' .. SEP .. I(live_viewers(room, cutoff)) .. SEP .. room)
+    end
+  end
+end
+publish()
+return {outcome, s[1], s[2], s[3], s[4], s[5], s[6]}
+)lua";
+
+// ARGV: P, now, user, device, user_leave ("1"/"0"), room ids... -> 1
+constexpr const char* kLeaveLua = R"lua(
+local s = settings()
+local cutoff = now - s[4]
+local user, device = ARGV[3], ARGV[4]
+if ARGV[5] == '1' then
+  local prev = redis.call('ZSCORE', ONLINE, user)
+  if prev then
+    prev = tonumber(prev)
+    if prev <= cutoff then
+      user_offline(user, prev)
+    else
+      local latest = leave_device(P .. 'udev:' .. user, device, cutoff)
+      if latest == false then
+        user_offline(user, prev)
+      elseif latest then
+        redis.call('ZADD', ONLINE, latest, user)
+      end
+    end
+  end
+end
+for i = 6, #ARGV do
+  local room = ARGV[i]
+  local prev = redis.call('ZSCORE', P .. 'room:' .. room, user)
+  if prev then
+    if tonumber(prev) <= cutoff then
+      remove_viewer(room, user, cutoff)
+    else
+      local latest = leave_device(P .. 'rdev:' .. room .. SEP .. user, device,
+        cutoff)
+      if latest == false then
+        remove_viewer(room, user, cutoff)
+      elseif latest then
+        redis.call('ZADD', P .. 'room:' .. room, latest, user)
+        redis.call('ZADD', VIEWERS, latest, room .. SEP .. user)
+      end
+    end
+  end
+end
+publish()
+return 1
+)lua";
+
+// ARGV: P, now, limit -> 1 when more may be due, else 0
+constexpr const char* kSweepLua = R"lua(
+local s = settings()
+local more = expire_due(now - s[4], tonumber(ARGV[3]))
+publish()
+if more then return 1 end
+return 0
+)lua";
+
+// ARGV: P, now, then five values, "" for unchanged: presence_enabled (1/0),
+// user hb, room hb, threshold, sync (ms) -> settings
+constexpr const char* kUpdateSettingsLua = R"lua(
+settings()
+local fields = {'presence_enabled', 'user_heartbeat_interval_ms',
+  'room_heartbeat_interval_ms', 'online_threshold_ms', 'sync_interval_ms'}
+for i = 1, 5 do
+  if ARGV[2 + i] ~= '' then
+    redis.call('HSET', SETTINGS, fields[i], ARGV[2 + i])
+  end
+end
+redis.call('HSET', SETTINGS, 'updated_at_ms', I(now))
+local s = settings()
+local record = {'S'}
+for i = 1, 6 do record[#record + 1] = I(s[i]) end
+ev(table.concat(record, SEP))
+expire_due(now - s[4], 1000)  -- a shorter threshold expires at once
+publish()
+return settings_reply(s)
+)lua";
+
+// ARGV: P, now, six settings values -> settings in force (seeds them only
+// when Redis has none)
+constexpr const char* kSeedSettingsLua = R"lua(
+if redis.call('EXISTS', SETTINGS) == 0 then
+  redis.call('HSET', SETTINGS, 'presence_enabled', ARGV[3],
+    'user_heartbeat_interval_ms', ARGV[4], 'room_heartbeat_interval_ms',
+    ARGV[5], 'online_threshold_ms', ARGV[6], 'sync_interval_ms', ARGV[7],
+    'updated_at_ms', ARGV[8])
+end
+return settings_reply(settings())
+)lua";
+
+// ARGV: P, now -> settings
+constexpr const char* kGetSettingsLua = R"lua(
+return settings_reply(settings())
+)lua";
+
+// ARGV: P, now, user -> {enabled, enabled_at}
+constexpr const char* kGetUserSettingsLua = R"lua(
+local e = redis.call('HMGET', ENABLED, ARGV[3])[1]
+local at = redis.call('HMGET', ENABLED_AT, ARGV[3])[1]
+return {e == '1' and 1 or 0, tonumber(at or '0')}
+)lua";
+
+// ARGV: P, now, user, enabled (1/0) -> {enabled, enabled_at}
+constexpr const char* kSetUserEnabledLua = R"lua(
+local user, enabled = ARGV[3], ARGV[4] == '1'
+local changed = (redis.call('HGET', ENABLED, user) == '1') ~= enabled
+if changed and enabled then redis.call('HSET', ENABLED_AT, user, I(now)) end
+redis.call('HSET', ENABLED, user, enabled and '1' or '0')
+local at = tonumber(redis.call('HGET', ENABLED_AT, user) or '0')
+if changed then
+  ev('E' .. SEP .. (enabled and '1' or '0') .. SEP .. I(at) .. SEP .. user)
+end
+if not enabled then
+  local prev = redis.call('ZSCORE', ONLINE, user)
+  if prev then user_offline(user, tonumber(prev)) end
+end
+publish()
+return {enabled and 1 or 0, at}
+)lua";
+
+// ARGV: P, now, user ids... -> per user {online (1/0), last heartbeat}
+constexpr const char* kUserPresenceLua = R"lua(
+local cutoff = now - settings()[4]
+local out = {}
+for i = 3, #ARGV do
+  local score = redis.call('ZSCORE', ONLINE, ARGV[i])
+  if score and tonumber(score) > cutoff then
+    out[#out + 1] = 1
+    out[#out + 1] = tonumber(score)
+  else
+    out[#out + 1] = 0
+    out[#out + 1] = tonumber(score or redis.call('HGET', SEEN, ARGV[i]) or '0')
+  end
+end
+return out
+)lua";
+
+// ARGV: P, now -> count
+constexpr const char* kOnlineCountLua = R"lua(
+local cutoff = now - settings()[4]
+return redis.call('ZCOUNT', ONLINE, '(' .. I(cutoff), '+inf')
+)lua";
+
+// ARGV: P, now, room ids... -> counts
+constexpr const char* kRoomCountsLua = R"lua(
+local cutoff = now - settings()[4]
+local out = {}
+for i = 3, #ARGV do out[#out + 1] = live_viewers(ARGV[i], cutoff) end
+return out
+)lua";
+
+// Keyset paging over a lex zset, skipping members whose heartbeat in
+// score_key is at or before the cutoff (expired, not swept yet).
+// -> {more, member, last heartbeat, member, last heartbeat, ...}
+constexpr const char* kPagePreludeLua = R"lua(
+local function page(lex_key, score_key, after, size, cutoff)
+  local start = after == '' and '-' or '(' .. after
+  local found = {}
+  local chunk = size + 1
+  while #found <= size do
+    local batch = redis.call('ZRANGEBYLEX', lex_key, start, '+', 'LIMIT', 0,
+      chunk)
+    for _, member in ipairs(batch) do
+      local score = redis.call('ZSCORE', score_key, member)
+      if score and tonumber(score) > cutoff then
+        found[#found + 1] = {member, tonumber(score)}
+        if #found > size then break end
+      end
+    end
+    if #batch < chunk then break end
+    start = '(' .. batch[#batch]
+    chunk = 256
+  end
+  return found
+end
+)lua";
+
+// ARGV: P, now, after, page size -> {more, user, last, ...}
+constexpr const char* kListOnlineLua = R"lua(
+local size = tonumber(ARGV[4])
+local found = page(ONLINE_LEX, ONLINE, ARGV[3], size, now - settings()[4])
+local out = {#found > size and 1 or 0}
+for i = 1, math.min(#found, size) do
+  out[#out + 1] = found[i][1]
+  out[#out + 1] = found[i][2]
+end
+return out
+)lua";
+
+// ARGV: P, now, room, after, page size -> {more, user, joined, last, ...}
+constexpr const char* kListViewersLua = R"lua(
+local room, size = ARGV[3], tonumber(ARGV[5])
+local found = page(P .. 'rlex:' .. room, P .. 'room:' .. room, ARGV[4], size,
+  now - settings()[4])
+local out = {#found > size and 1 or 0}
+for i = 1, math.min(#found, size) do
+  local user = found[i][1]
+  out[#out + 1] = user
+  out[#out + 1] = tonumber(redis.call('HGET', P .. 'joined:' .. room, user)
+    or '0')
+  out[#out + 1] = found[i][2]
+end
+return out
+)lua";
+
+}  // namespace
+
+const std::vector<Script>& All() {
+  static const std::vector<Script> scripts = [] {
+    const std::string prelude = kPreludeLua;
+    const std::string paging = prelude + kPagePreludeLua;
+    return std::vector<Script>{
+        {"heartbeat", prelude + kHeartbeatLua},
+        {"leave", prelude + kLeaveLua},
+        {"sweep", prelude + kSweepLua},
+        {"update_settings", prelude + kUpdateSettingsLua},
+        {"seed_settings", prelude + kSeedSettingsLua},
+        {"get_settings", prelude + kGetSettingsLua},
+        {"get_user_settings", prelude + kGetUserSettingsLua},
+        {"set_user_enabled", prelude + kSetUserEnabledLua},
+        {"user_presence", prelude + kUserPresenceLua},
+        {"online_count", prelude + kOnlineCountLua},
+        {"room_counts", prelude + kRoomCountsLua},
+        {"list_online", paging + kListOnlineLua},
+        {"list_viewers", paging + kListViewersLua},
+    };
+  }();
+  return scripts;
+}
+
+}  // namespace presence::server::redis_scripts

@@ -54,6 +54,7 @@ redisContext* RedisConnect(const RedisOptions& options, bool command_timeout) {
   const timeval tv = ToTimeval(options.timeout);
   const std::string& address = options.address;
   redisContext* context = nullptr;
+  bool tcp = false;
   if (address.rfind("unix:", 0) == 0) {
     context = redisConnectUnixWithTimeout(address.c_str() + 5, tv);
   } else if (!address.empty() && address[0] == '/') {
@@ -75,6 +76,7 @@ redisContext* RedisConnect(const RedisOptions& options, bool command_timeout) {
       host = host.substr(1, host.size() - 2);
     }
     context = redisConnectWithTimeout(host.c_str(), port, tv);
+    tcp = true;
   }
   if (context == nullptr || context->err != 0) {
     const std::string why = ContextError(context);
@@ -82,7 +84,9 @@ redisContext* RedisConnect(const RedisOptions& options, bool command_timeout) {
     throw StoreUnavailable("redis at " + address + " unavailable: " + why);
   }
   if (command_timeout) redisSetTimeout(context, tv);
-  redisEnableKeepAlive(context);
+  // Notices a peer that vanished without closing (TCP only; on a unix
+  // socket it would fail and mark the context broken).
+  if (tcp && redisEnableKeepAlive(context) != REDIS_OK) context->err = 0;
   return context;
 }
 
@@ -327,10 +331,13 @@ void RedisSubscriber::Run() {
     const std::string why = ContextError(context);
     redisFree(context);
     if (stopping) return;
-    spdlog::warn("redis subscriber: lost redis at {} ({}); reconnecting",
-                 options_.address, why);
+    if (!failing) {
+      spdlog::warn("redis subscriber: lost redis at {} ({}); reconnecting",
+                   options_.address, why);
+    }
     failing = true;
     if (!SleepUnlessStopping(backoff)) return;
+    backoff = std::min(backoff * 2, Millis(1000));
   }
 }
 

@@ -112,6 +112,17 @@ TEST_F(RedisStoreTest, ReplicasShareSessionsSettingsAndPresence) {
   EXPECT_EQ(b->RoomViewerCount("r1", At(1500)), 0) << "expired, unswept";
 }
 
+TEST_F(RedisStoreTest, UnixSocketAddress) {
+  RedisStoreOptions options;
+  options.redis.address = redis_->socket_path();
+  options.key_prefix = prefix_;
+  RedisStore store(options, settings_);
+  ASSERT_TRUE(store.WaitSubscribed(milliseconds(2000)));
+  store.Heartbeat("bob", "tv", false, {"r1"}, At(0));
+  EXPECT_EQ(Replica()->RoomViewerCount("r1", At(1)), 1) << "same Redis";
+  ASSERT_TRUE(store.SyncEvents());
+}
+
 TEST_F(RedisStoreTest, EveryReplicaHearsEveryChangeOnce) {
   auto a = Replica();
   auto b = Replica();

@@ -74,10 +74,10 @@ std::string RedisServerProcess::address() const {
 bool RedisServerProcess::Launch(int port) {
   port_ = port;
   process_ = std::make_unique<Subprocess>(
-      std::vector<std::string>{kRedisServerBin, "--port", std::to_string(port),
-                               "--bind", "127.0.0.1", "--save", "",
-                               "--appendonly", "no", "--dir", dir_.path(),
-                               "--daemonize", "no", "--logfile", ""},
+      std::vector<std::string>{
+          kRedisServerBin, "--port", std::to_string(port), "--bind",
+          "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir_.path(),
+          "--daemonize", "no", "--logfile", "", "--unixsocket", socket_path()},
       SubprocessOptions{{}, dir_.File("redis.log"), dir_.File("redis.err")});
   WaitUntil([&] { return !process_->running() || RedisAnswers(port); },
             std::chrono::seconds(10), std::chrono::milliseconds(10));

@@ -25,6 +25,8 @@ class RedisServerProcess {
 
   // "127.0.0.1:PORT"
   std::string address() const;
+  // It also listens on this unix socket.
+  std::string socket_path() const { return dir_.File("redis.sock"); }
   int port() const { return port_; }
 
   // Kills it at once (SIGKILL: like a crash; its data is gone).

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "contract/duration.h"
+#include "contract/limits.h"
 
 namespace presence::daemon {
 namespace {
@@ -23,6 +24,10 @@ int64_t ToWallMs(std::optional<TimePoint> at) {
   return WallNowMs() + offset.count();
 }
 
+TimePoint FromWallMs(int64_t wall_ms) {
+  return Clock::now() + std::chrono::milliseconds(wall_ms - WallNowMs());
+}
+
 pb::Target ToProto(const Target& target) {
   pb::Target out;
   if (target.kind == Target::Kind::kUser) {
@@ -34,11 +39,20 @@ pb::Target ToProto(const Target& target) {
   return out;
 }
 
-pb::LeaveRequest ToLeaveRequest(const Batch& leaves) {
-  pb::LeaveRequest request;
-  request.set_user(leaves.user);
-  for (const auto& room : leaves.room_ids) request.add_room_ids(room);
-  return request;
+// The server takes at most kMaxRoomsPerCall rooms per call: a larger batch
+// becomes several calls, the user riding in the first.
+template <typename Request>
+std::vector<Request> SplitIntoCalls(bool user,
+                                    const std::vector<std::string>& rooms) {
+  std::vector<Request> calls(1);
+  calls[0].set_user(user);
+  for (const auto& room : rooms) {
+    if (calls.back().room_ids_size() == static_cast<int>(kMaxRoomsPerCall)) {
+      calls.emplace_back();
+    }
+    calls.back().add_room_ids(room);
+  }
+  return calls;
 }
 
 std::string Describe(const Batch& batch) {
@@ -88,22 +102,68 @@ Engine::Engine(Upstream& upstream, Session& session, EngineOptions options)
 
 Engine::~Engine() { Shutdown(); }
 
+void Engine::Restore(const std::vector<StoredHold>& stored) {
+  Lock lock(mutex_);
+  const int64_t now_ms = WallNowMs();
+  const TimePoint now = Clock::now();
+  int restored = 0;
+  for (const StoredHold& saved : stored) {
+    if (saved.expires_at_ms != 0 && saved.expires_at_ms <= now_ms) {
+      spdlog::info(
+          "dropping saved hold {} on {}: its TTL passed while "
+          "presenced was down",
+          saved.id, saved.target.ToString());
+      continue;
+    }
+    Hold hold{saved.id,
+              saved.target,
+              saved.owner,
+              false,
+              FromWallMs(saved.since_ms),
+              std::nullopt};
+    if (saved.expires_at_ms != 0)
+      hold.expires_at = FromWallMs(saved.expires_at_ms);
+    bool activated = false;
+    if (!holds_.Add(hold, &activated)) continue;
+    if (activated) scheduler_.Activate(hold.target, now);
+    ++restored;
+  }
+  if (restored > 0) spdlog::info("restored {} detached hold(s)", restored);
+  PersistLocked();
+}
+
+void Engine::PersistLocked() {
+  // A shutdown ends every hold in memory, but detached ones must outlive it.
+  if (!options_.hold_file || stopping_) return;
+  std::vector<StoredHold> detached;
+  for (const Hold* hold : holds_.All()) {
+    if (hold->attached) continue;
+    detached.push_back(
+        StoredHold{hold->id, hold->target, hold->owner, ToWallMs(hold->since),
+                   hold->expires_at ? ToWallMs(hold->expires_at) : 0});
+  }
+  options_.hold_file->Save(std::move(detached));
+}
+
 void Engine::Start() {
   thread_ = std::thread([this] { Run(); });
 }
 
 void Engine::Shutdown() {
   Batch leaves;
+  bool has_session = false;
   {
     Lock lock(mutex_);
     if (stopping_) return;
     stopping_ = true;
-    EndAllHolds(pb::HOLD_EVENT_ENDED_BY_LOGOUT, "presenced is shutting down");
+    has_session = state_ != pb::SESSION_STATE_LOGGED_OUT &&
+                  state_ != pb::SESSION_STATE_UNAUTHENTICATED;
+    EndAllHolds(/*shutdown=*/true);
     leaves = scheduler_.TakeLeaves();
   }
   wake_.notify_all();
   if (thread_.joinable()) thread_.join();
-  if (leaves.empty() || !SessionWanted()) return;
+  if (leaves.empty() || !has_session) return;
   // Bounded: a shutdown never waits long on an unreachable server.
   const grpc::Status status =
       LeaveNow(leaves, options_.shutdown_leave_deadline);
@@ -115,10 +175,15 @@ void Engine::Shutdown() {
 
 grpc::Status Engine::LeaveNow(const Batch& leaves,
                               std::chrono::milliseconds timeout) {
-  const pb::LeaveRequest request = ToLeaveRequest(leaves);
-  return session_.Run([&](const std::string& token) {
-    return upstream_.Leave(token, request, timeout);
-  });
+  grpc::Status status;
+  for (const auto& request :
+       SplitIntoCalls<pb::LeaveRequest>(leaves.user, leaves.room_ids)) {
+    status = session_.Run([&](const std::string& token) {
+      return upstream_.Leave(token, request, timeout);
+    });
+    if (!status.ok()) break;
+  }
+  return status;
 }
 
 std::string Engine::NewHoldId() {
@@ -192,6 +257,7 @@ grpc::Status Engine::AddHold(const Target& target, const Owner& owner,
     spdlog::info("{} is now held; starting its heartbeat", target.ToString());
     scheduler_.Activate(target, now);
   }
+  if (!sink) PersistLocked();
   wake_.notify_one();
   return grpc::Status::OK;
 }
@@ -238,15 +304,18 @@ grpc::Status Engine::StopDetached(const Target& target,
     if (auto removed = holds_.Remove(id)) ReleaseLocked(*removed);
   }
   *stopped = static_cast<int>(selection.hold_ids.size());
+  PersistLocked();
   return grpc::Status::OK;
 }
 
 void Engine::ExpireHolds(TimePoint now) {
-  for (const auto& removed : holds_.RemoveExpired(now)) {
+  const auto expired = holds_.RemoveExpired(now);
+  for (const auto& removed : expired) {
     spdlog::info("hold {} on {} expired (TTL)", removed.hold.id,
                  removed.hold.target.ToString());
     ReleaseLocked(removed);
   }
+  if (!expired.empty()) PersistLocked();
 }
 
 void Engine::SetState(pb::SessionState state) {
@@ -286,16 +355,23 @@ void Engine::Broadcast(pb::HoldEventType type, const std::string& message,
   }
 }
 
-void Engine::EndAllHolds(pb::HoldEventType type, const std::string& message) {
+void Engine::EndAllHolds(bool shutdown) {
   pb::HoldEvent event;
-  event.set_type(type);
-  event.set_message(message);
+  event.set_type(pb::HOLD_EVENT_ENDED_BY_LOGOUT);
+  event.set_message("presenced logged out");
   event.set_at_ms(WallNowMs());
+  const grpc::Status stopping(
+      grpc::StatusCode::UNAVAILABLE,
+      "presenced is stopping; re-attach when it is back");
   for (const auto& removed : holds_.Clear()) {
     auto sink = sinks_.find(removed.hold.id);
     if (sink != sinks_.end()) {
-      event.set_hold_id(removed.hold.id);
-      sink->second->End(event);
+      if (shutdown) {
+        sink->second->Close(stopping);
+      } else {
+        event.set_hold_id(removed.hold.id);
+        sink->second->End(event);
+      }
     }
     ReleaseLocked(removed);
   }
@@ -304,6 +380,11 @@ void Engine::EndAllHolds(pb::HoldEventType type, const std::string& message) {
 void Engine::ApplySettings(const pb::GetSettingsResponse& settings) {
   {
     Lock lock(mutex_);
+    // Reading the settings proves the session works, held targets or not.
+    if (state_ == pb::SESSION_STATE_CONNECTING &&
+        settings.network().presence_enabled()) {
+      SetState(pb::SESSION_STATE_ONLINE);
+    }
     const bool was_enabled = user_enabled_.value_or(true);
     user_enabled_ = settings.user().enabled();
     if (!was_enabled && settings.user().enabled()) {
@@ -316,6 +397,12 @@ void Engine::ApplySettings(const pb::GetSettingsResponse& settings) {
 
 void Engine::ApplyNetworkSettings(const pb::NetworkSettings& network) {
   Lock lock(mutex_);
+  // A heartbeat answer sent before an admin's change can arrive after the
+  // watch reported it: the older settings must not undo the newer.
+  if (intervals_from_server_ &&
+      network.updated_at_ms() < network_.updated_at_ms()) {
+    return;
+  }
   const TimePoint now = Clock::now();
   if (!network.presence_enabled()) {
     if (state_ != pb::SESSION_STATE_PRESENCE_DISABLED &&
@@ -376,7 +463,8 @@ void Engine::Logout() {
   Batch leaves;
   {
     Lock lock(mutex_);
-    EndAllHolds(pb::HOLD_EVENT_ENDED_BY_LOGOUT, "presenced logged out");
+    EndAllHolds(/*shutdown=*/false);
+    PersistLocked();
     leaves = scheduler_.TakeLeaves();
     scheduler_.Pause();
     SetState(pb::SESSION_STATE_LOGGED_OUT);
@@ -453,17 +541,18 @@ void Engine::SendHeartbeats(Lock& lock, Batch batch) {
   // The server refuses a user heartbeat before the user enabled presence;
   // rooms still go.
   const bool user_refused = batch.user && user_enabled_ == false;
-  pb::HeartbeatRequest request;
-  request.set_user(batch.user && !user_refused);
-  for (const auto& room : batch.room_ids) request.add_room_ids(room);
-  ++heartbeat_calls_;
+  const auto calls = SplitIntoCalls<pb::HeartbeatRequest>(
+      batch.user && !user_refused, batch.room_ids);
+  heartbeat_calls_ += calls.size();
   lock.unlock();
   pb::HeartbeatResponse response;
   grpc::Status status = grpc::Status::OK;
-  if (request.user() || request.room_ids_size() > 0) {
+  for (const auto& request : calls) {
+    if (!request.user() && request.room_ids_size() == 0) continue;
     status = session_.Run([&](const std::string& token) {
       return upstream_.Heartbeat(token, request, &response);
     });
+    if (!status.ok()) break;
   }
   lock.lock();
   const TimePoint now = Clock::now();

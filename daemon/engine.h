@@ -19,6 +19,7 @@
 
 #include "core/hold_table.h"
 #include "core/scheduler.h"
+#include "hold_file.h"
 #include "presence/v1/control.pb.h"
 #include "session.h"
 
@@ -37,9 +38,11 @@ class HoldEventSink {
  public:
   virtual ~HoldEventSink() = default;
   virtual void Send(const pb::HoldEvent& event) = 0;
-  // The hold was ended by the daemon (logout, shutdown): last event, then the
-  // stream finishes.
+  // Logout ended the hold: last event, then the stream finishes.
   virtual void End(const pb::HoldEvent& event) = 0;
+  // The daemon is stopping: the stream fails with `status` (UNAVAILABLE), so
+  // clients re-attach once it is back.
+  virtual void Close(const grpc::Status& status) = 0;
 };
 
 struct EngineOptions {
@@ -47,6 +50,7 @@ struct EngineOptions {
   SchedulerOptions scheduler;
   std::chrono::milliseconds max_ttl{std::chrono::hours(24 * 7)};
   std::chrono::milliseconds shutdown_leave_deadline{2000};
+  HoldFile* hold_file = nullptr;  // where detached holds are kept, if any
 };
 
 class Engine {
@@ -54,6 +58,8 @@ class Engine {
   Engine(Upstream& upstream, Session& session, EngineOptions options);
   ~Engine();
 
+  // Re-creates detached holds saved by an earlier run, dropping the expired.
+  void Restore(const std::vector<StoredHold>& holds);
   void Start();
   // Sends leave for every active target (bounded), ends attached holds and
   // stops the thread.
@@ -101,10 +107,13 @@ class Engine {
                          const Batch& batch);
   void ReleaseLocked(const HoldTable::Removed& removed);
   void ExpireHolds(TimePoint now);
+  void PersistLocked();
   void SetState(pb::SessionState state);
   void Broadcast(pb::HoldEventType type, const std::string& message,
                  const std::function<bool(const Hold&)>& filter = nullptr);
-  void EndAllHolds(pb::HoldEventType type, const std::string& message);
+  // Logout ends every hold for good; a shutdown closes the attached ones
+  // as UNAVAILABLE and keeps the detached ones on disk.
+  void EndAllHolds(bool shutdown);
   void SetErrorLocked(const std::string& error);
   std::string NewHoldId();
   std::optional<TimePoint> NextWakeLocked() const;

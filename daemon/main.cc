@@ -7,15 +7,19 @@
 #include <signal.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
 #include <systemd/sd-daemon.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
 #include "config.h"
 #include "engine.h"
+#include "hold_file.h"
 #include "resilient_stream.h"
 #include "service/control_service.h"
 #include "socket/unix_listener.h"
@@ -49,17 +53,15 @@ std::string ReadSecret(const std::string& path, std::string* error) {
   return secret;
 }
 
-// Config file, then flags. Exits with EX_CONFIG on any error.
-DaemonConfig LoadConfig(const Flags& flags) {
+// Config file, then flags; on error says why in *error.
+std::optional<DaemonConfig> LoadConfig(const Flags& flags, std::string* error) {
   DaemonConfig config;
   const bool explicit_path = !flags.config_path.empty();
   const std::string path =
       explicit_path ? flags.config_path : kDefaultConfigPath;
   if (explicit_path || access(path.c_str(), F_OK) == 0) {
-    if (std::string error = LoadConfigFile(path, &config); !error.empty()) {
-      std::fprintf(stderr, "presenced: %s\n", error.c_str());
-      std::exit(kExitConfigError);
-    }
+    *error = LoadConfigFile(path, &config);
+    if (!error->empty()) return std::nullopt;
   }
   auto apply = [](const std::optional<std::string>& flag, std::string& field) {
     if (flag) field = *flag;
@@ -76,25 +78,27 @@ DaemonConfig LoadConfig(const Flags& flags) {
   if (config.device_id.empty()) {
     config.device_id = DeriveDeviceId("/etc/machine-id");
   }
-  if (std::string error = ValidateConfig(config); !error.empty()) {
-    std::fprintf(stderr, "presenced: %s\n", error.c_str());
-    std::exit(kExitConfigError);
-  }
+  *error = ValidateConfig(config);
+  if (!error->empty()) return std::nullopt;
   return config;
 }
 
-Credentials ReadCredentials(const DaemonConfig& config) {
+std::optional<Credentials> ReadCredentials(const DaemonConfig& config,
+                                           std::string* error) {
   Credentials credentials;
-  std::string error;
-  credentials.api_key = ReadSecret(config.api_key_file, &error);
-  credentials.auth_token = ReadSecret(config.auth_token_file, &error);
-  if (!error.empty()) {
-    std::fprintf(stderr, "presenced: %s (credentials)\n", error.c_str());
-    std::exit(kExitConfigError);
-  }
+  credentials.api_key = ReadSecret(config.api_key_file, error);
+  credentials.auth_token = ReadSecret(config.auth_token_file, error);
+  if (!error->empty()) return std::nullopt;
   credentials.user_id = config.user_id;
   credentials.device_id = config.device_id;
   return credentials;
+}
+
+GrpcUpstreamOptions UpstreamOptions(const DaemonConfig& config) {
+  GrpcUpstreamOptions options;
+  options.address = config.upstream;
+  options.tls_ca_file = config.tls_ca_file;
+  return options;
 }
 
 void SetUpLogging(const std::string& level) {
@@ -116,8 +120,44 @@ std::optional<gid_t> GroupId(const std::string& name) {
   return entry->gr_gid;
 }
 
+// SIGHUP: log level, credentials and upstream address change without
+// dropping a hold; a bad file is reported and the running config kept.
+void Reload(const Flags& flags, DaemonConfig& config, GrpcUpstream& upstream,
+            Session& session, Engine& engine, ResilientStream& settings,
+            SyncHub& sync) {
+  std::string error;
+  std::optional<DaemonConfig> loaded = LoadConfig(flags, &error);
+  std::optional<Credentials> credentials;
+  if (loaded) credentials = ReadCredentials(*loaded, &error);
+  if (!credentials) {
+    spdlog::error("reload failed, keeping the running configuration: {}",
+                  error);
+    return;
+  }
+  spdlog::set_level(spdlog::level::from_str(loaded->log_level));
+  if (loaded->upstream != config.upstream ||
+      loaded->tls_ca_file != config.tls_ca_file) {
+    spdlog::info("upstream now {} (was {})", loaded->upstream, config.upstream);
+    upstream.Reconnect(UpstreamOptions(*loaded));
+  }
+  session.SetCredentials(*credentials);
+  engine.CredentialsChanged();
+  settings.Reopen();
+  sync.Reconnect();
+  config = *loaded;
+  spdlog::info("configuration reloaded");
+}
+
 int Run(const Flags& flags) {
-  DaemonConfig config = LoadConfig(flags);
+  std::string error;
+  std::optional<DaemonConfig> loaded = LoadConfig(flags, &error);
+  std::optional<Credentials> credentials;
+  if (loaded) credentials = ReadCredentials(*loaded, &error);
+  if (!credentials) {
+    std::fprintf(stderr, "presenced: %s\n", error.c_str());
+    return kExitConfigError;
+  }
+  DaemonConfig config = *loaded;
   SetUpLogging(config.log_level);
   const std::optional<gid_t> admin_gid = GroupId(config.admin_group);
 
@@ -129,15 +169,20 @@ int Run(const Flags& flags) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
-  GrpcUpstreamOptions upstream_options;
-  upstream_options.address = config.upstream;
-  upstream_options.tls_ca_file = config.tls_ca_file;
-  GrpcUpstream upstream(upstream_options);
-  Session session(upstream, ReadCredentials(config));
+  GrpcUpstream upstream(UpstreamOptions(config));
+  Session session(upstream, *credentials);
 
+  if (mkdir(config.state_dir.c_str(), 0700) != 0 && errno != EEXIST) {
+    spdlog::critical("cannot create state directory {}: {}", config.state_dir,
+                     std::strerror(errno));
+    return kExitConfigError;
+  }
+  HoldFile hold_file(config.state_dir + "/holds");
   EngineOptions engine_options;
   engine_options.scheduler.backoff_cap = config.backoff_cap;
+  engine_options.hold_file = &hold_file;
   Engine engine(upstream, session, engine_options);
+  engine.Restore(hold_file.Load());
 
   ListenerOptions listener_options;
   listener_options.path = config.socket;
@@ -145,7 +190,6 @@ int Run(const Flags& flags) {
   listener_options.group = config.socket_group;
   if (sd_listen_fds(1) >= 1)
     listener_options.inherited_fd = SD_LISTEN_FDS_START;
-  std::string error;
   auto listener = UnixListener::Open(listener_options, &error);
   if (!listener) {
     spdlog::critical("cannot listen on {}: {}", config.socket, error);
@@ -182,21 +226,23 @@ int Run(const Flags& flags) {
                listener_options.inherited_fd >= 0 ? " (socket activated)" : "");
   sd_notify(0, "READY=1\nSTATUS=serving");
 
+  // With WatchdogSec set, systemd expects a ping at least every half period.
+  uint64_t watchdog_usec = 0;
+  const bool watchdog = sd_watchdog_enabled(0, &watchdog_usec) > 0;
+  const timespec ping_every{
+      static_cast<time_t>(watchdog_usec / 2 / 1000000),
+      static_cast<long>(watchdog_usec / 2 % 1000000 * 1000)};
   while (true) {
-    int received = 0;
-    sigwait(&signals, &received);
-    if (received != SIGHUP) break;
-    Flags reload_flags = flags;
-    DaemonConfig reloaded = LoadConfig(reload_flags);
-    spdlog::set_level(spdlog::level::from_str(reloaded.log_level));
-    session.SetCredentials(ReadCredentials(reloaded));
-    engine.CredentialsChanged();
-    settings->Reopen();
-    if (reloaded.upstream != config.upstream) {
-      spdlog::warn("upstream changed to {}; restart presenced to use it",
-                   reloaded.upstream);
+    const int received = watchdog ? sigtimedwait(&signals, nullptr, &ping_every)
+                                  : sigwaitinfo(&signals, nullptr);
+    if (received < 0) {
+      if (watchdog) sd_notify(0, "WATCHDOG=1");
+      continue;
     }
-    spdlog::info("configuration reloaded");
+    if (received != SIGHUP) break;
+    sd_notify(0, "RELOADING=1");
+    Reload(flags, config, upstream, session, engine, *settings, sync);
+    sd_notify(0, "READY=1");
   }
 
   spdlog::info("stopping: leaving every held target");

@@ -44,6 +44,10 @@ class HoldReactor final : public QueuedWriter<pb::HoldEvent>,
     ended_ = true;
     Enqueue(event, /*last=*/true);
   }
+  void Close(const grpc::Status& status) override {
+    ended_ = true;
+    FinishWith(status);
+  }
 
  private:
   void OnRelease() override {

@@ -52,14 +52,37 @@ class ReaderStream : public UpstreamStream {
 
 }  // namespace
 
-GrpcUpstream::GrpcUpstream(const GrpcUpstreamOptions& options)
-    : options_(options),
-      channel_(grpc::CreateChannel(options.address, MakeCredentials(options))),
-      stub_(pb::PresenceService::NewStub(channel_)) {}
+GrpcUpstream::GrpcUpstream(const GrpcUpstreamOptions& options) {
+  Reconnect(options);
+}
+
+void GrpcUpstream::Reconnect(const GrpcUpstreamOptions& options) {
+  std::shared_ptr<pb::PresenceService::Stub> stub =
+      pb::PresenceService::NewStub(
+          grpc::CreateChannel(options.address, MakeCredentials(options)));
+  std::lock_guard lock(mutex_);
+  options_ = options;
+  stub_ = std::move(stub);
+}
+
+std::string GrpcUpstream::address() const {
+  std::lock_guard lock(mutex_);
+  return options_.address;
+}
+
+std::chrono::milliseconds GrpcUpstream::deadline() const {
+  std::lock_guard lock(mutex_);
+  return options_.deadline;
+}
+
+std::shared_ptr<pb::PresenceService::Stub> GrpcUpstream::stub() const {
+  std::lock_guard lock(mutex_);
+  return stub_;
+}
 
 void GrpcUpstream::Prepare(grpc::ClientContext& context,
                            const std::string& token) const {
-  context.set_deadline(std::chrono::system_clock::now() + options_.deadline);
+  context.set_deadline(std::chrono::system_clock::now() + deadline());
   if (!token.empty()) context.AddMetadata("authorization", "Bearer " + token);
 }
 
@@ -68,14 +91,14 @@ grpc::Status GrpcUpstream::CreateSession(
     pb::CreateSessionResponse* response) {
   grpc::ClientContext context;
   Prepare(context, "");
-  return stub_->CreateSession(&context, request, response);
+  return stub()->CreateSession(&context, request, response);
 }
 
 grpc::Status GrpcUpstream::GetSettings(const std::string& token,
                                        pb::GetSettingsResponse* response) {
   grpc::ClientContext context;
   Prepare(context, token);
-  return stub_->GetSettings(&context, pb::GetSettingsRequest(), response);
+  return stub()->GetSettings(&context, pb::GetSettingsRequest(), response);
 }
 
 grpc::Status GrpcUpstream::SetUserPresenceEnabled(
@@ -84,7 +107,7 @@ grpc::Status GrpcUpstream::SetUserPresenceEnabled(
   Prepare(context, token);
   pb::SetUserPresenceEnabledRequest request;
   request.set_enabled(enabled);
-  return stub_->SetUserPresenceEnabled(&context, request, response);
+  return stub()->SetUserPresenceEnabled(&context, request, response);
 }
 
 grpc::Status GrpcUpstream::Heartbeat(const std::string& token,
@@ -92,7 +115,7 @@ grpc::Status GrpcUpstream::Heartbeat(const std::string& token,
                                      pb::HeartbeatResponse* response) {
   grpc::ClientContext context;
   Prepare(context, token);
-  return stub_->Heartbeat(&context, request, response);
+  return stub()->Heartbeat(&context, request, response);
 }
 
 grpc::Status GrpcUpstream::Leave(const std::string& token,
@@ -101,9 +124,9 @@ grpc::Status GrpcUpstream::Leave(const std::string& token,
   grpc::ClientContext context;
   Prepare(context, token);
   context.set_deadline(std::chrono::system_clock::now() +
-                       std::min(timeout, options_.deadline));
+                       std::min(timeout, deadline()));
   pb::LeaveResponse response;
-  return stub_->Leave(&context, request, &response);
+  return stub()->Leave(&context, request, &response);
 }
 
 grpc::Status GrpcUpstream::GetUserPresence(
@@ -111,15 +134,15 @@ grpc::Status GrpcUpstream::GetUserPresence(
     pb::GetUserPresenceResponse* response) {
   grpc::ClientContext context;
   Prepare(context, token);
-  return stub_->GetUserPresence(&context, request, response);
+  return stub()->GetUserPresence(&context, request, response);
 }
 
 grpc::Status GrpcUpstream::GetOnlineUserCount(
     const std::string& token, pb::GetOnlineUserCountResponse* response) {
   grpc::ClientContext context;
   Prepare(context, token);
-  return stub_->GetOnlineUserCount(&context, pb::GetOnlineUserCountRequest(),
-                                   response);
+  return stub()->GetOnlineUserCount(&context, pb::GetOnlineUserCountRequest(),
+                                    response);
 }
 
 grpc::Status GrpcUpstream::ListOnlineUsers(
@@ -127,7 +150,7 @@ grpc::Status GrpcUpstream::ListOnlineUsers(
     pb::ListOnlineUsersResponse* response) {
   grpc::ClientContext context;
   Prepare(context, token);
-  return stub_->ListOnlineUsers(&context, request, response);
+  return stub()->ListOnlineUsers(&context, request, response);
 }
 
 grpc::Status GrpcUpstream::GetRoomViewerCount(
@@ -135,7 +158,7 @@ grpc::Status GrpcUpstream::GetRoomViewerCount(
     pb::GetRoomViewerCountResponse* response) {
   grpc::ClientContext context;
   Prepare(context, token);
-  return stub_->GetRoomViewerCount(&context, request, response);
+  return stub()->GetRoomViewerCount(&context, request, response);
 }
 
 grpc::Status GrpcUpstream::ListRoomViewers(
@@ -143,15 +166,15 @@ grpc::Status GrpcUpstream::ListRoomViewers(
     pb::ListRoomViewersResponse* response) {
   grpc::ClientContext context;
   Prepare(context, token);
-  return stub_->ListRoomViewers(&context, request, response);
+  return stub()->ListRoomViewers(&context, request, response);
 }
 
 std::unique_ptr<UpstreamStream> GrpcUpstream::WatchSettings(
     const std::string& token, OnMessage<pb::GetSettingsResponse> on_message,
     OnEnd on_end) {
-  auto open = [this, token](grpc::ClientContext* context) {
+  auto open = [stub = stub(), token](grpc::ClientContext* context) {
     context->AddMetadata("authorization", "Bearer " + token);
-    return stub_->WatchSettings(context, pb::WatchSettingsRequest());
+    return stub->WatchSettings(context, pb::WatchSettingsRequest());
   };
   return std::make_unique<ReaderStream<pb::GetSettingsResponse>>(
       open, std::move(on_message), std::move(on_end));
@@ -160,9 +183,9 @@ std::unique_ptr<UpstreamStream> GrpcUpstream::WatchSettings(
 std::unique_ptr<UpstreamStream> GrpcUpstream::Watch(
     const std::string& token, const pb::WatchRequest& request,
     OnMessage<pb::WatchEvent> on_message, OnEnd on_end) {
-  auto open = [this, token, request](grpc::ClientContext* context) {
+  auto open = [stub = stub(), token, request](grpc::ClientContext* context) {
     context->AddMetadata("authorization", "Bearer " + token);
-    return stub_->Watch(context, request);
+    return stub->Watch(context, request);
   };
   return std::make_unique<ReaderStream<pb::WatchEvent>>(
       open, std::move(on_message), std::move(on_end));

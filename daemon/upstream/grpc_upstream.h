@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "presence/v1/upstream.grpc.pb.h"
@@ -22,7 +23,10 @@ class GrpcUpstream : public Upstream {
  public:
   explicit GrpcUpstream(const GrpcUpstreamOptions& options);
 
-  std::string address() const override { return options_.address; }
+  std::string address() const override;
+  // Points later calls at another server (config reload); streams reopen
+  // on the new channel when their owners reopen them.
+  void Reconnect(const GrpcUpstreamOptions& options);
 
   grpc::Status CreateSession(const pb::CreateSessionRequest& request,
                              pb::CreateSessionResponse* response) override;
@@ -61,10 +65,12 @@ class GrpcUpstream : public Upstream {
 
  private:
   void Prepare(grpc::ClientContext& context, const std::string& token) const;
+  std::shared_ptr<pb::PresenceService::Stub> stub() const;
+  std::chrono::milliseconds deadline() const;
 
+  mutable std::mutex mutex_;
   GrpcUpstreamOptions options_;
-  std::shared_ptr<grpc::Channel> channel_;
-  std::unique_ptr<pb::PresenceService::Stub> stub_;
+  std::shared_ptr<pb::PresenceService::Stub> stub_;
 };
 
 }  // namespace presence::daemon

@@ -151,12 +151,9 @@ TEST_F(PresencectlE2eTest, StatusShowsTheSessionAndTheServersIntervals) {
   EXPECT_NE(human.out.find("  room lobby\n"), std::string::npos) << human.out;
 }
 
-// Daemon bug (reported, not fixed here): a daemon that has logged in and read
-// the server's settings but holds nothing says "connecting" until its first
-// heartbeat is acknowledged, i.e. forever on an idle machine, which reads as
-// "cannot reach the server". Enable once the daemon reports "online" when the
-// session is established.
-TEST_F(PresencectlE2eTest, DISABLED_IdleDaemonIsOnlineOnceLoggedIn) {
+// An idle daemon that has logged in and read the server's settings is
+// online, not "connecting" (which would read as "cannot reach the server").
+TEST_F(PresencectlE2eTest, IdleDaemonIsOnlineOnceLoggedIn) {
   WaitForServerSettings();
   EXPECT_TRUE(WaitUntil([&] { return Status()["state"] == "online"; },
                         milliseconds(2000)))

@@ -5,6 +5,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstring>
 #include <fstream>
@@ -40,13 +41,12 @@ PresencedProcess::PresencedProcess(PresencedOptions options)
 PresencedProcess::~PresencedProcess() = default;
 
 void PresencedProcess::Launch() {
-  std::vector<std::string> args = {PRESENCED_BIN,
-                                   "--socket=" + socket_,
-                                   "--state-dir=" + state_dir_,
-                                   "--upstream=" + options_.upstream,
-                                   "--user-id=" + options_.user_id,
-                                   "--device-id=" + options_.device_id,
-                                   "--log-level=debug"};
+  std::vector<std::string> args = {
+      PRESENCED_BIN, "--socket=" + socket_, "--state-dir=" + state_dir_,
+      "--user-id=" + options_.user_id, "--device-id=" + options_.device_id};
+  if (!options_.upstream.empty()) {
+    args.push_back("--upstream=" + options_.upstream);
+  }
   // An explicit config keeps a machine's /etc/presenced out of the test.
   args.push_back("--config=" + dir_.Write("presenced.toml", options_.config));
   if (!options_.api_key.empty()) {
@@ -54,8 +54,12 @@ void PresencedProcess::Launch() {
                    dir_.Write("api-key", options_.api_key + "\n"));
   }
   args.insert(args.end(), options_.flags.begin(), options_.flags.end());
+  const bool level_given = std::any_of(
+      args.begin(), args.end(),
+      [](const std::string& arg) { return arg.rfind("--log-level", 0) == 0; });
+  if (!level_given) args.push_back("--log-level=debug");
   process_ = std::make_unique<Subprocess>(
-      args, SubprocessOptions{{}, "", dir_.File("presenced.log")});
+      args, SubprocessOptions{options_.env, "", dir_.File("presenced.log")});
   const bool up = WaitUntil(
       [&] {
         return process_->Wait(std::chrono::milliseconds(0)).has_value() ||

@@ -2,6 +2,7 @@
 // at a presence-server, for the daemon's and the CLI's integration tests.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -18,6 +19,7 @@ struct PresencedOptions {
   std::string device_id = "test-device";
   std::string config;  // TOML written to a config file when set
   std::vector<std::string> flags;
+  std::map<std::string, std::string> env;
 };
 
 class PresencedProcess {
@@ -29,6 +31,7 @@ class PresencedProcess {
 
   const std::string& socket_path() const { return socket_; }
   const std::string& state_dir() const { return state_dir_; }
+  std::string config_path() const { return dir_.File("presenced.toml"); }
   pid_t pid() const { return process_->pid(); }
   Subprocess& process() { return *process_; }
 

@@ -1,0 +1,273 @@
+// presenced as a system service: readiness through NOTIFY_SOCKET, socket
+// activation, SIGHUP reload, SIGTERM leave, detached holds across restarts,
+// and config errors.
+#include <dirent.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "daemon_fixture.h"
+
+namespace presence::testing {
+namespace {
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream file(path);
+  std::stringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+// A datagram socket standing in for systemd's notification socket.
+class NotifySocket {
+ public:
+  explicit NotifySocket(const std::string& path) : path_(path) {
+    fd_ = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    std::strncpy(address.sun_path, path.c_str(), sizeof address.sun_path - 1);
+    bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address);
+    timeval timeout{0, 100 * 1000};
+    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  }
+  ~NotifySocket() { close(fd_); }
+
+  // Waits for a datagram containing `line`.
+  bool WaitFor(const std::string& line, milliseconds timeout) {
+    return WaitUntil(
+        [&] {
+          char buffer[4096];
+          const ssize_t n = recv(fd_, buffer, sizeof buffer, 0);
+          if (n > 0) received_ += std::string(buffer, n) + "\n";
+          return received_.find(line) != std::string::npos;
+        },
+        timeout, milliseconds(0));
+  }
+
+ private:
+  std::string path_;
+  int fd_;
+  std::string received_;
+};
+
+class ServiceTest : public DaemonTest {
+ protected:
+  void SetUp() override {
+    server_ = std::make_unique<PresenceServerProcess>(
+        PresenceServerOptions{kFastServerFlags});
+  }
+
+  void Use(std::unique_ptr<PresencedProcess> daemon) {
+    daemon_ = std::move(daemon);
+    control_ = Control(*daemon_);
+  }
+
+  PresencedOptions Options() const {
+    PresencedOptions options;
+    options.upstream = server_->address();
+    options.api_key = server_->api_key();
+    return options;
+  }
+
+  void StartRoom(const std::string& room, int64_t ttl_ms = 0) {
+    grpc::ClientContext context;
+    pb::StartRoomHeartbeatRequest request;
+    request.set_room_id(room);
+    request.set_ttl_ms(ttl_ms);
+    pb::StartResponse response;
+    const grpc::Status status =
+        control_->StartRoomHeartbeat(&context, request, &response);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+
+  std::vector<std::string> HeldRooms() {
+    std::vector<std::string> rooms;
+    const pb::Status status = GetStatus();
+    for (const auto& target : status.targets()) {
+      rooms.push_back(target.target().room_id());
+    }
+    return rooms;
+  }
+};
+
+TEST_F(ServiceTest, TellsSystemdWhenReadyAndWhenStopping) {
+  TempDir dir;
+  NotifySocket notify(dir.File("notify"));
+  PresencedOptions options = Options();
+  options.env["NOTIFY_SOCKET"] = dir.File("notify");
+  Use(std::make_unique<PresencedProcess>(options));
+  EXPECT_TRUE(notify.WaitFor("READY=1", milliseconds(5000)));
+  EXPECT_EQ(daemon_->Stop(), 0);
+  EXPECT_TRUE(notify.WaitFor("STOPPING=1", milliseconds(5000)));
+}
+
+TEST_F(ServiceTest, TakesAnInheritedSocketFromSocketActivation) {
+  TempDir dir;
+  const std::string socket = dir.File("activated.sock");
+  Subprocess activator(
+      {"/usr/bin/systemd-socket-activate", "-l", socket, PRESENCED_BIN,
+       "--socket=" + socket, "--upstream=" + server_->address(),
+       "--user-id=alice", "--state-dir=" + dir.File("state"),
+       "--config=" + dir.Write("presenced.toml", ""),
+       "--api-key-file=" + dir.Write("key", server_->api_key())},
+      SubprocessOptions{{}, "", dir.File("log")});
+  auto control = pb::ControlService::NewStub(grpc::CreateChannel(
+      "unix:" + socket, grpc::InsecureChannelCredentials()));
+  ASSERT_TRUE(WaitUntil([&] { return access(socket.c_str(), F_OK) == 0; },
+                        milliseconds(5000)));
+  grpc::ClientContext context;
+  context.set_wait_for_ready(true);
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(5));
+  pb::Status status;
+  ASSERT_TRUE(
+      control->GetStatus(&context, pb::GetStatusRequest(), &status).ok())
+      << ReadFile(dir.File("log"));
+  EXPECT_EQ(status.user_id(), "alice");
+  EXPECT_NE(ReadFile(dir.File("log")).find("socket activated"),
+            std::string::npos);
+  activator.Signal(SIGTERM);
+  EXPECT_EQ(activator.Wait(milliseconds(5000)), 0);
+}
+
+TEST_F(ServiceTest, SighupReloadsWithoutDroppingHolds) {
+  auto second = std::make_unique<PresenceServerProcess>(
+      PresenceServerOptions{kFastServerFlags});
+  PresencedOptions options = Options();
+  options.upstream.clear();
+  options.config = "upstream = \"" + server_->address() + "\"\n";
+  Use(std::make_unique<PresencedProcess>(options));
+  HoldStream hold(daemon_->socket_path(), RoomTarget("kept"));
+  ASSERT_TRUE(
+      hold.WaitFor(pb::HOLD_EVENT_HEARTBEAT_ACKNOWLEDGED, milliseconds(3000)));
+  StartRoom("detached");
+
+  // Point it at the second server (same API key) and reload.
+  std::ofstream(daemon_->config_path())
+      << "upstream = \"" << second->address() << "\"\n";
+  daemon_->process().Signal(SIGHUP);
+  ASSERT_TRUE(
+      WaitUntil([&] { return GetStatus().upstream() == second->address(); },
+                milliseconds(3000)))
+      << daemon_->log();
+  EXPECT_EQ(HeldRooms(), (std::vector<std::string>{"detached", "kept"}));
+  EXPECT_EQ(hold.Finish(milliseconds(0)).error_code(),
+            grpc::StatusCode::DEADLINE_EXCEEDED);  // still open
+  // Heartbeats now reach the second server.
+  auto on_second = pb::ControlService::NewStub(grpc::CreateChannel(
+      "unix:" + daemon_->socket_path(), grpc::InsecureChannelCredentials()));
+  EXPECT_TRUE(
+      WaitUntil([&] { return RoomCount("kept") == 1; }, milliseconds(3000)));
+
+  // A broken file is reported and the running configuration kept.
+  std::ofstream(daemon_->config_path()) << "bogus = 1\n";
+  daemon_->process().Signal(SIGHUP);
+  ASSERT_TRUE(WaitUntil(
+      [&] { return daemon_->log().find("reload failed") != std::string::npos; },
+      milliseconds(3000)));
+  EXPECT_EQ(GetStatus().upstream(), second->address());
+}
+
+TEST_F(ServiceTest, SigtermLeavesAtOnceRemovesTheSocketAndExitsZero) {
+  Use(std::make_unique<PresencedProcess>(Options()));
+  StartRoom("closing");
+  ASSERT_TRUE(
+      WaitUntil([&] { return RoomCount("closing") == 1; }, milliseconds(3000)));
+  auto observer = StartDaemon("observer");
+  auto observer_control = Control(*observer);
+  const auto count = [&] {
+    grpc::ClientContext context;
+    pb::GetRoomViewerCountRequest request;
+    request.set_room_id("closing");
+    pb::GetRoomViewerCountResponse response;
+    observer_control->GetRoomViewerCount(&context, request, &response);
+    return response.count();
+  };
+  const auto stopped_at = std::chrono::steady_clock::now();
+  EXPECT_EQ(daemon_->Stop(), 0);
+  // The threshold is 3 s: a drop this fast is the leave.
+  EXPECT_TRUE(WaitUntil([&] { return count() == 0; }, milliseconds(500)));
+  EXPECT_LT(std::chrono::steady_clock::now() - stopped_at, milliseconds(2500));
+  EXPECT_NE(access(daemon_->socket_path().c_str(), F_OK), 0);
+}
+
+TEST_F(ServiceTest, RestartRestoresDetachedHoldsAndDropsExpiredOnes) {
+  Use(std::make_unique<PresencedProcess>(Options()));
+  StartRoom("lasting");
+  StartRoom("fleeting", 300);
+  ASSERT_EQ(HeldRooms(), (std::vector<std::string>{"fleeting", "lasting"}));
+  ASSERT_EQ(daemon_->Stop(), 0);
+  // Let the short TTL pass while the daemon is down.
+  std::this_thread::sleep_for(milliseconds(400));
+  daemon_->Restart();
+  control_ = Control(*daemon_);
+  EXPECT_EQ(HeldRooms(), std::vector<std::string>{"lasting"});
+  EXPECT_TRUE(
+      WaitUntil([&] { return RoomCount("lasting") == 1; }, milliseconds(3000)));
+  EXPECT_NE(daemon_->log().find("TTL passed while presenced was down"),
+            std::string::npos);
+}
+
+TEST_F(ServiceTest, CorruptStateFileIsMovedAsideAndTheDaemonStarts) {
+  PresencedOptions options = Options();
+  Use(std::make_unique<PresencedProcess>(options));
+  ASSERT_EQ(daemon_->Stop(), 0);
+  std::ofstream(daemon_->state_dir() + "/holds") << "not a hold file\n";
+  daemon_->Restart();
+  control_ = Control(*daemon_);
+  EXPECT_TRUE(HeldRooms().empty());
+  EXPECT_NE(daemon_->log().find("is corrupt"), std::string::npos);
+  bool moved_aside = false;
+  DIR* dir = opendir(daemon_->state_dir().c_str());
+  while (dirent* entry = readdir(dir)) {
+    moved_aside |= std::string(entry->d_name).rfind("holds.corrupt-", 0) == 0;
+  }
+  closedir(dir);
+  EXPECT_TRUE(moved_aside);
+}
+
+struct ConfigCase {
+  std::string toml;
+  std::string expected;  // in stderr, after the file name
+};
+
+class ConfigErrorTest : public ::testing::TestWithParam<ConfigCase> {};
+
+TEST_P(ConfigErrorTest, RefusesToStartNamingFileLineAndKey) {
+  TempDir dir;
+  const std::string config = dir.Write("presenced.toml", GetParam().toml);
+  Subprocess daemon(
+      {PRESENCED_BIN, "--config=" + config, "--socket=" + dir.File("s.sock"),
+       "--state-dir=" + dir.path()},
+      SubprocessOptions{{}, "", dir.File("stderr")});
+  EXPECT_EQ(daemon.Wait(milliseconds(5000)), 78);
+  const std::string stderr_text = ReadFile(dir.File("stderr"));
+  EXPECT_NE(stderr_text.find(GetParam().expected), std::string::npos)
+      << stderr_text;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, ConfigErrorTest,
+    ::testing::Values(
+        ConfigCase{"user_id = \"a\"\nbogus = 1\n",
+                   "presenced.toml:2: key 'bogus': unknown key"},
+        ConfigCase{"user_id = \"a\"\nsocket_mode = 660\n",
+                   "presenced.toml:2: key 'socket_mode': must be an octal"},
+        ConfigCase{"user_id = \"a\"\n\nbackoff_cap = \"1ms\"\n",
+                   "presenced.toml:3: key 'backoff_cap': must be a duration"},
+        ConfigCase{"user_id = 5\n",
+                   "presenced.toml:1: key 'user_id': must be "
+                   "a string"},
+        ConfigCase{"log_level = \"loud\"\nuser_id = \"a\"\n",
+                   "log_level must be"},
+        ConfigCase{"upstream = \"x:1\"\n", "user_id is not set"},
+        ConfigCase{"user_id = \"a\"\nupstream = [\n", "presenced.toml:"}));
+
+}  // namespace
+}  // namespace presence::testing

@@ -159,7 +159,7 @@ void Engine::Shutdown() {
     has_session = state_ != pb::SESSION_STATE_LOGGED_OUT &&
                   state_ != pb::SESSION_STATE_UNAUTHENTICATED;
     EndAllHolds(/*shutdown=*/true);
-    leaves = scheduler_.TakeLeaves();
+    leaves = scheduler_.TakeAllLeaves();
   }
   wake_.notify_all();
   if (thread_.joinable()) thread_.join();
@@ -258,7 +258,7 @@ grpc::Status Engine::AddHold(const Target& target, const Owner& owner,
     scheduler_.Activate(target, now);
   }
   if (!sink) PersistLocked();
-  wake_.notify_one();
+  WakeIfSooner();
   return grpc::Status::OK;
 }
 
@@ -268,8 +268,8 @@ void Engine::ReleaseLocked(const HoldTable::Removed& removed) {
   if (removed.target_released) {
     spdlog::info("last hold on {} released; leaving it",
                  removed.hold.target.ToString());
-    scheduler_.Deactivate(removed.hold.target);
-    wake_.notify_one();
+    scheduler_.Deactivate(removed.hold.target, Clock::now());
+    WakeIfSooner();
   }
 }
 
@@ -389,7 +389,7 @@ void Engine::ApplySettings(const pb::GetSettingsResponse& settings) {
     user_enabled_ = settings.user().enabled();
     if (!was_enabled && settings.user().enabled()) {
       scheduler_.Resume(Clock::now());
-      wake_.notify_one();
+      WakeIfSooner();
     }
   }
   ApplyNetworkSettings(settings.network());
@@ -420,7 +420,7 @@ void Engine::ApplyNetworkSettings(const pb::NetworkSettings& network) {
     SetState(pb::SESSION_STATE_CONNECTING);
     scheduler_.Resume(now);
     Broadcast(pb::HOLD_EVENT_RECOVERED, "presence re-enabled for this network");
-    wake_.notify_one();
+    WakeIfSooner();
   }
   const Intervals current = scheduler_.intervals();
   Intervals next;
@@ -440,7 +440,7 @@ void Engine::ApplyNetworkSettings(const pb::NetworkSettings& network) {
                          ? next.user != current.user
                          : next.room != current.room;
             });
-  wake_.notify_one();
+  WakeIfSooner();
 }
 
 void Engine::SetUserEnabled(bool enabled) {
@@ -449,7 +449,7 @@ void Engine::SetUserEnabled(bool enabled) {
   user_enabled_ = enabled;
   if (enabled && !was) {
     scheduler_.Resume(Clock::now());
-    wake_.notify_one();
+    WakeIfSooner();
   }
 }
 
@@ -465,7 +465,7 @@ void Engine::Logout() {
     Lock lock(mutex_);
     EndAllHolds(/*shutdown=*/false);
     PersistLocked();
-    leaves = scheduler_.TakeLeaves();
+    leaves = scheduler_.TakeAllLeaves();
     scheduler_.Pause();
     SetState(pb::SESSION_STATE_LOGGED_OUT);
   }
@@ -484,7 +484,7 @@ void Engine::Login() {
   }
   SetState(pb::SESSION_STATE_CONNECTING);
   scheduler_.Resume(Clock::now());
-  wake_.notify_one();
+  WakeIfSooner();
 }
 
 void Engine::CredentialsChanged() {
@@ -492,7 +492,15 @@ void Engine::CredentialsChanged() {
   if (state_ != pb::SESSION_STATE_UNAUTHENTICATED) return;
   SetState(pb::SESSION_STATE_CONNECTING);
   scheduler_.Resume(Clock::now());
-  wake_.notify_one();
+  WakeIfSooner();
+}
+
+void Engine::WakeIfSooner() {
+  // Only a sleeping thread that would oversleep needs waking: a start/stop
+  // burst then costs the thread one wakeup, not one per call.
+  if (!sleeping_until_) return;
+  const std::optional<TimePoint> wake = NextWakeLocked();
+  if (wake && *wake < *sleeping_until_) wake_.notify_one();
 }
 
 std::optional<TimePoint> Engine::NextWakeLocked() const {
@@ -508,7 +516,7 @@ void Engine::Run() {
   while (!stopping_) {
     const TimePoint now = Clock::now();
     ExpireHolds(now);
-    if (Batch leaves = scheduler_.TakeLeaves(); !leaves.empty()) {
+    if (Batch leaves = scheduler_.TakeLeaves(now); !leaves.empty()) {
       SendLeaves(lock, leaves);
       continue;
     }
@@ -516,11 +524,14 @@ void Engine::Run() {
       SendHeartbeats(lock, std::move(due));
       continue;
     }
-    if (auto wake = NextWakeLocked()) {
+    const std::optional<TimePoint> wake = NextWakeLocked();
+    sleeping_until_ = wake.value_or(TimePoint::max());
+    if (wake) {
       wake_.wait_until(lock, *wake);
     } else {
       wake_.wait(lock);
     }
+    sleeping_until_.reset();
     ++wakeups_;
   }
 }

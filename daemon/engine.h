@@ -117,6 +117,7 @@ class Engine {
   void SetErrorLocked(const std::string& error);
   std::string NewHoldId();
   std::optional<TimePoint> NextWakeLocked() const;
+  void WakeIfSooner();
 
   Upstream& upstream_;
   Session& session_;
@@ -139,6 +140,8 @@ class Engine {
   uint64_t heartbeat_calls_ = 0;
   uint64_t wakeups_ = 0;
   bool stopping_ = false;
+  // When the engine thread sleeps: until when (max: until notified).
+  std::optional<TimePoint> sleeping_until_;
   std::mt19937_64 random_;
   std::thread thread_;
 };

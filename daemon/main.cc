@@ -20,6 +20,7 @@
 #include "config.h"
 #include "engine.h"
 #include "hold_file.h"
+#include "memory.h"
 #include "resilient_stream.h"
 #include "service/control_service.h"
 #include "socket/unix_listener.h"
@@ -149,6 +150,7 @@ void Reload(const Flags& flags, DaemonConfig& config, GrpcUpstream& upstream,
 }
 
 int Run(const Flags& flags) {
+  TuneAllocator();
   std::string error;
   std::optional<DaemonConfig> loaded = LoadConfig(flags, &error);
   std::optional<Credentials> credentials;
@@ -180,6 +182,9 @@ int Run(const Flags& flags) {
   HoldFile hold_file(config.state_dir + "/holds");
   EngineOptions engine_options;
   engine_options.scheduler.backoff_cap = config.backoff_cap;
+  // Well inside the 100 ms promise, and long enough that an app closing and
+  // reopening a room at once sends nothing upstream.
+  engine_options.scheduler.leave_delay = std::chrono::milliseconds(20);
   engine_options.hold_file = &hold_file;
   Engine engine(upstream, session, engine_options);
   engine.Restore(hold_file.Load());
@@ -218,6 +223,7 @@ int Run(const Flags& flags) {
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   builder.RegisterService(&service);
+  ConfigureServerMemory(builder);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   listener->Serve(server.get());
   spdlog::info("presenced {} serving {} for user {} (device {}), upstream {}{}",

@@ -54,12 +54,7 @@ Scheduler::Scheduler(Intervals intervals, SchedulerOptions options)
       options_(Sanitize(options)),
       backoff_(options_.backoff_initial, options_.backoff_cap) {}
 
-void Scheduler::Saw(TimePoint now) {
-  if (!latest_now_ || *latest_now_ < now) latest_now_ = now;
-}
-
 void Scheduler::Activate(const Target& t, TimePoint now) {
-  Saw(now);
   if (active_.count(t) != 0) return;
   leaves_.erase(t);
   Entry entry;
@@ -67,15 +62,28 @@ void Scheduler::Activate(const Target& t, TimePoint now) {
   active_.emplace(t, entry);
 }
 
-bool Scheduler::Deactivate(const Target& t) {
+bool Scheduler::Deactivate(const Target& t, TimePoint now) {
   if (active_.erase(t) == 0) return false;
-  leaves_.insert(t);
+  leaves_[t] = now + options_.leave_delay;
   return true;
 }
 
-Batch Scheduler::TakeLeaves() {
+Batch Scheduler::TakeLeaves(TimePoint now) {
   Batch batch;
-  for (const auto& t : leaves_) Add(batch, t);
+  for (auto it = leaves_.begin(); it != leaves_.end();) {
+    if (it->second <= now) {
+      Add(batch, it->first);
+      it = leaves_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  return batch;
+}
+
+Batch Scheduler::TakeAllLeaves() {
+  Batch batch;
+  for (const auto& [t, due] : leaves_) Add(batch, t);
   leaves_.clear();
   return batch;
 }
@@ -103,7 +111,6 @@ Millis Scheduler::WindowOf(const Target& t, Millis shortest) const {
 }
 
 Batch Scheduler::TakeDue(TimePoint now) {
-  Saw(now);
   Batch batch;
   if (paused_) return batch;
   if (retry_at_) {
@@ -135,7 +142,6 @@ Batch Scheduler::TakeDue(TimePoint now) {
 
 void Scheduler::OnSent(const Batch& batch, TimePoint now, bool ok,
                        double jitter01) {
-  Saw(now);
   const std::map<Millis, TimePoint> cadences =
       ok ? Cadences(now) : std::map<Millis, TimePoint>();
   for (const Target& t : batch.Targets()) {
@@ -179,7 +185,6 @@ std::map<Millis, TimePoint> Scheduler::Cadences(TimePoint now) const {
 }
 
 void Scheduler::SetIntervals(Intervals intervals, TimePoint now) {
-  Saw(now);
   intervals_ = Sanitize(intervals);
   for (auto& [t, entry] : active_) {
     if (entry.in_flight || !entry.last_acknowledged) continue;
@@ -190,7 +195,6 @@ void Scheduler::SetIntervals(Intervals intervals, TimePoint now) {
 void Scheduler::Pause() { paused_ = true; }
 
 void Scheduler::Resume(TimePoint now) {
-  Saw(now);
   paused_ = false;
   retry_at_.reset();
   backoff_.Reset();
@@ -201,7 +205,9 @@ void Scheduler::Resume(TimePoint now) {
 
 std::optional<TimePoint> Scheduler::NextWake() const {
   std::optional<TimePoint> wake;
-  if (!leaves_.empty()) wake = latest_now_.value_or(TimePoint{});
+  for (const auto& [t, due] : leaves_) {
+    if (!wake || due < *wake) wake = due;
+  }
   if (paused_) return wake;
   std::optional<TimePoint> heartbeat;
   for (const auto& [t, entry] : active_) {

@@ -65,6 +65,9 @@ struct SchedulerOptions {
   double pull_forward_fraction = 0.25;
   Millis backoff_initial{500};
   Millis backoff_cap{60000};
+  // A leave waits this long, so a target stopped and started again at once
+  // (an app reopening a room) costs the server nothing.
+  Millis leave_delay{0};
 };
 
 class Scheduler {
@@ -78,9 +81,12 @@ class Scheduler {
   // Forgets the target and queues a leave for it (also when its first
   // heartbeat was never sent). Returns false (and does nothing) if the target
   // was not active. A batch in flight that contains it will not bring it back.
-  bool Deactivate(const Target& t);
-  // The pending leaves; the queue is then empty.
-  Batch TakeLeaves();
+  // The leave is due at now + leave_delay.
+  bool Deactivate(const Target& t, TimePoint now);
+  // The leaves due at `now`; they leave the queue.
+  Batch TakeLeaves(TimePoint now);
+  // Every pending leave, due or not (logout, shutdown); the queue is empty.
+  Batch TakeAllLeaves();
 
   // The heartbeats to send now (empty if none); they are marked in flight
   // until OnSent. Empty while paused, and while backing off before retry_at.
@@ -103,9 +109,9 @@ class Scheduler {
   // backoff (and any pending retry) is forgotten. Also valid when not paused.
   void Resume(TimePoint now);
 
-  // The earliest moment TakeDue or TakeLeaves has something: pending leaves
-  // give a moment already past (the latest `now` this scheduler was given).
-  // nullopt when there is nothing to do until something changes.
+  // The earliest moment TakeDue or TakeLeaves has something (a pending
+  // leave's due time counts); nullopt when there is nothing to do until
+  // something changes.
   std::optional<TimePoint> NextWake() const;
 
   struct Timing {
@@ -141,15 +147,13 @@ class Scheduler {
   Millis WindowOf(const Target& t, Millis shortest) const;
   // Per interval, the next tick of the established targets that run at it.
   std::map<Millis, TimePoint> Cadences(TimePoint now) const;
-  void Saw(TimePoint now);
 
   Intervals intervals_;
   SchedulerOptions options_;
   Backoff backoff_;
   std::map<Target, Entry> active_;
-  std::set<Target> leaves_;
+  std::map<Target, TimePoint> leaves_;  // target -> when its leave is due
   std::optional<TimePoint> retry_at_;
-  std::optional<TimePoint> latest_now_;
   bool paused_ = false;
 };
 

@@ -10,6 +10,8 @@
 #include <mutex>
 #include <optional>
 
+#include "memory.h"
+
 namespace presence::daemon {
 
 template <typename Message>
@@ -72,6 +74,7 @@ class QueuedWriter : public grpc::ServerWriteReactor<Message> {
   void OnDone() override {
     Release();
     delete this;
+    StreamEnded();
   }
 
   void Release() {

@@ -52,7 +52,7 @@ class Simulation {
         continue;
       }
       wakes_.push_back(now_);
-      if (Batch leaves = scheduler_.TakeLeaves(); !leaves.empty()) {
+      if (Batch leaves = scheduler_.TakeLeaves(now_); !leaves.empty()) {
         leaves_.push_back({now_, leaves});
       }
       Batch due = scheduler_.TakeDue(now_);
@@ -268,8 +268,9 @@ TEST(SchedulerSimulationTest, IdleDaemonSleepsIndefinitely) {
   sim.At(kT0, [](Scheduler& s, TimePoint now) {
     s.Activate(Target::Room("a"), now);
   });
-  sim.At(kT0 + 30s,
-         [](Scheduler& s, TimePoint) { s.Deactivate(Target::Room("a")); });
+  sim.At(kT0 + 30s, [](Scheduler& s, TimePoint at) {
+    s.Deactivate(Target::Room("a"), at);
+  });
   sim.RunUntil(kT0 + 24h);
   EXPECT_EQ(sim.calls_.size(), 1u);
   ASSERT_EQ(sim.leaves_.size(), 1u);

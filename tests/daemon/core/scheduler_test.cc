@@ -54,7 +54,7 @@ TEST(BatchTest, Basics) {
 TEST_F(SchedulerTest, IdleHasNoWake) {
   EXPECT_FALSE(scheduler_.NextWake().has_value());
   EXPECT_TRUE(scheduler_.TakeDue(kT0).empty());
-  EXPECT_TRUE(scheduler_.TakeLeaves().empty());
+  EXPECT_TRUE(scheduler_.TakeAllLeaves().empty());
   EXPECT_FALSE(scheduler_.degraded());
   EXPECT_TRUE(scheduler_.Active().empty());
 }
@@ -122,6 +122,24 @@ TEST_F(SchedulerTest, RoomsRideOnUserTickBeforeTheyFallDue) {
   EXPECT_EQ(scheduler_.TimingOf(Room("a")).next_due, tick + 300s);
 }
 
+TEST_F(SchedulerTest, LeaveWaitsForItsDelayAndARestartCancelsIt) {
+  SchedulerOptions options;
+  options.leave_delay = 20ms;
+  Scheduler scheduler(Intervals{20s, 300s}, options);
+  scheduler.Activate(Room("a"), kT0);
+  scheduler.OnSent(scheduler.TakeDue(kT0 + 10ms), kT0 + 10ms, true, 0);
+  ASSERT_TRUE(scheduler.Deactivate(Room("a"), kT0 + 1s));
+  EXPECT_EQ(scheduler.NextWake(), kT0 + 1s + 20ms);
+  EXPECT_TRUE(scheduler.TakeLeaves(kT0 + 1s + 19ms).empty());
+  EXPECT_EQ(scheduler.TakeLeaves(kT0 + 1s + 20ms), Rooms({"a"}));
+  // Stopped and started again within the delay: no leave at all.
+  scheduler.Activate(Room("b"), kT0 + 2s);
+  scheduler.Deactivate(Room("b"), kT0 + 2s);
+  scheduler.Activate(Room("b"), kT0 + 2s + 5ms);
+  EXPECT_TRUE(scheduler.TakeLeaves(kT0 + 3s).empty());
+  EXPECT_TRUE(scheduler.TakeAllLeaves().empty());
+}
+
 TEST_F(SchedulerTest, NewTargetJoinsTheCadenceOfItsInterval) {
   Scheduler scheduler(Intervals{20s, 20s}, SchedulerOptions{});
   scheduler.Activate(Room("a"), kT0);
@@ -172,15 +190,15 @@ TEST_F(SchedulerTest, LeavesQueuedAndTakenOnce) {
   scheduler_.Activate(Room("a"), kT0);
   scheduler_.Activate(Room("b"), kT0);
   scheduler_.OnSent(scheduler_.TakeDue(kT0 + 10ms), kT0 + 10ms, true, 0);
-  EXPECT_TRUE(scheduler_.Deactivate(Room("b")));
-  EXPECT_TRUE(scheduler_.Deactivate(kUser));
-  EXPECT_FALSE(scheduler_.Deactivate(kUser));        // already gone
-  EXPECT_FALSE(scheduler_.Deactivate(Room("zzz")));  // never active
+  EXPECT_TRUE(scheduler_.Deactivate(Room("b"), kT0));
+  EXPECT_TRUE(scheduler_.Deactivate(kUser, kT0));
+  EXPECT_FALSE(scheduler_.Deactivate(kUser, kT0));        // already gone
+  EXPECT_FALSE(scheduler_.Deactivate(Room("zzz"), kT0));  // never active
   // Leaves are due at once: the wake is not in the future.
   ASSERT_TRUE(scheduler_.NextWake().has_value());
   EXPECT_LE(*scheduler_.NextWake(), kT0 + 10ms);
-  EXPECT_EQ(scheduler_.TakeLeaves(), Rooms({"b"}, true));
-  EXPECT_TRUE(scheduler_.TakeLeaves().empty());
+  EXPECT_EQ(scheduler_.TakeAllLeaves(), Rooms({"b"}, true));
+  EXPECT_TRUE(scheduler_.TakeAllLeaves().empty());
   EXPECT_EQ(scheduler_.NextWake(), kT0 + 10ms + 300s);  // only room a left
   EXPECT_EQ(scheduler_.Active(), std::vector<Target>{Room("a")});
   EXPECT_FALSE(scheduler_.TimingOf(kUser).next_due.has_value());
@@ -189,18 +207,18 @@ TEST_F(SchedulerTest, LeavesQueuedAndTakenOnce) {
 TEST_F(SchedulerTest, LeaveEvenIfFirstHeartbeatNeverSent) {
   // The server may know the room from an earlier daemon run: leave anyway.
   scheduler_.Activate(Room("a"), kT0);
-  EXPECT_TRUE(scheduler_.Deactivate(Room("a")));
+  EXPECT_TRUE(scheduler_.Deactivate(Room("a"), kT0));
   EXPECT_TRUE(scheduler_.TakeDue(kT0 + 10ms).empty());
-  EXPECT_EQ(scheduler_.TakeLeaves(), Rooms({"a"}));
+  EXPECT_EQ(scheduler_.TakeAllLeaves(), Rooms({"a"}));
   EXPECT_FALSE(scheduler_.NextWake().has_value());
 }
 
 TEST_F(SchedulerTest, ReactivationCancelsPendingLeave) {
   scheduler_.Activate(Room("a"), kT0);
   scheduler_.OnSent(scheduler_.TakeDue(kT0 + 10ms), kT0 + 10ms, true, 0);
-  scheduler_.Deactivate(Room("a"));
+  scheduler_.Deactivate(Room("a"), kT0);
   scheduler_.Activate(Room("a"), kT0 + 1s);
-  EXPECT_TRUE(scheduler_.TakeLeaves().empty());
+  EXPECT_TRUE(scheduler_.TakeAllLeaves().empty());
   // A new first heartbeat, as for any activation.
   EXPECT_EQ(scheduler_.NextWake(), kT0 + 1s + 10ms);
   EXPECT_FALSE(scheduler_.TimingOf(Room("a")).last_sent.has_value());
@@ -211,19 +229,19 @@ TEST_F(SchedulerTest, DeactivateDuringFlightDoesNotComeBack) {
   scheduler_.Activate(Room("a"), kT0);
   const Batch batch = scheduler_.TakeDue(kT0 + 10ms);
   ASSERT_EQ(batch, Rooms({"a"}, true));
-  scheduler_.Deactivate(Room("a"));
+  scheduler_.Deactivate(Room("a"), kT0);
   scheduler_.OnSent(batch, kT0 + 50ms, true, 0);
   EXPECT_FALSE(scheduler_.IsActive(Room("a")));
   EXPECT_EQ(scheduler_.Active(), std::vector<Target>{kUser});
   EXPECT_FALSE(scheduler_.TimingOf(Room("a")).last_sent.has_value());
-  EXPECT_EQ(scheduler_.TakeLeaves(), Rooms({"a"}));
+  EXPECT_EQ(scheduler_.TakeAllLeaves(), Rooms({"a"}));
   EXPECT_EQ(scheduler_.NextWake(), kT0 + 50ms + 20s);
 }
 
 TEST_F(SchedulerTest, DeactivateAndReactivateDuringFlight) {
   scheduler_.Activate(Room("a"), kT0);
   const Batch batch = scheduler_.TakeDue(kT0 + 10ms);
-  scheduler_.Deactivate(Room("a"));
+  scheduler_.Deactivate(Room("a"), kT0);
   scheduler_.Activate(Room("a"), kT0 + 20ms);
   scheduler_.OnSent(batch, kT0 + 50ms, true, 0);
   // The new activation is not the one that was sent: its first heartbeat is
@@ -327,16 +345,16 @@ TEST_F(SchedulerTest, DeactivatedTargetsLeaveTheRetry) {
   scheduler_.Activate(kUser, kT0);
   scheduler_.Activate(Room("a"), kT0);
   scheduler_.OnSent(scheduler_.TakeDue(kT0 + 10ms), kT0 + 10ms, false, 0.0);
-  scheduler_.Deactivate(Room("a"));
+  scheduler_.Deactivate(Room("a"), kT0);
   EXPECT_EQ(scheduler_.TakeDue(kT0 + 260ms), Rooms({}, true));
 }
 
 TEST_F(SchedulerTest, FailureWithNothingActiveDoesNotSpin) {
   scheduler_.Activate(Room("a"), kT0);
   const Batch batch = scheduler_.TakeDue(kT0 + 10ms);
-  scheduler_.Deactivate(Room("a"));
+  scheduler_.Deactivate(Room("a"), kT0);
   scheduler_.OnSent(batch, kT0 + 20ms, false, 0.0);
-  scheduler_.TakeLeaves();
+  scheduler_.TakeAllLeaves();
   EXPECT_FALSE(scheduler_.NextWake().has_value());
   EXPECT_TRUE(scheduler_.TakeDue(kT0 + 1h).empty());
   EXPECT_FALSE(scheduler_.NextWake().has_value());
@@ -405,9 +423,9 @@ TEST_F(SchedulerTest, PauseStopsHeartbeatsNotLeaves) {
   EXPECT_FALSE(scheduler_.TimingOf(kUser).next_due.has_value());
   EXPECT_EQ(scheduler_.TimingOf(kUser).last_acknowledged, kT0 + 10ms);
   // Leaves still flow.
-  scheduler_.Deactivate(Room("b"));
+  scheduler_.Deactivate(Room("b"), kT0);
   EXPECT_TRUE(scheduler_.NextWake().has_value());
-  EXPECT_EQ(scheduler_.TakeLeaves(), Rooms({"b"}));
+  EXPECT_EQ(scheduler_.TakeAllLeaves(), Rooms({"b"}));
   EXPECT_FALSE(scheduler_.NextWake().has_value());
   // Activations are remembered while paused.
   scheduler_.Activate(Room("c"), kT0 + 1h);

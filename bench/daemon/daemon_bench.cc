@@ -392,6 +392,20 @@ void RunUpstream(const Options& options) {
 // ---------------------------------------------------------------------------
 // 3. Resident memory.
 
+// Opens options.holds_per_connection room holds ("room-<c>-<h>") on each of
+// the first options.connections stubs.
+void OpenRoomHolds(
+    HoldSet& holds,
+    const std::vector<std::unique_ptr<pb::ControlService::Stub>>& stubs,
+    const Options& options) {
+  for (int c = 0; c < options.connections; ++c) {
+    for (int h = 0; h < options.holds_per_connection; ++h) {
+      holds.Open(*stubs[c], RoomTarget("room-" + std::to_string(c) + "-" +
+                                       std::to_string(h)));
+    }
+  }
+}
+
 void RunMemory(const Options& options) {
   PresenceServerProcess server;  // default intervals: 20 s / 5 min
   auto daemon = StartDaemon(server);
@@ -411,12 +425,7 @@ void RunMemory(const Options& options) {
   HoldCounters counters;
   auto holds = std::make_unique<HoldSet>(counters);
   const auto start = Clock::now();
-  for (int c = 0; c < options.connections; ++c) {
-    for (int h = 0; h < options.holds_per_connection; ++h) {
-      holds->Open(*stubs[c], RoomTarget("room-" + std::to_string(c) + "-" +
-                                        std::to_string(h)));
-    }
-  }
+  OpenRoomHolds(*holds, stubs, options);
   if (!WaitUntil([&] { return counters.held >= total || counters.done > 0; },
                  milliseconds(120000), milliseconds(1))) {
     Fail("only " + std::to_string(counters.held.load()) + "/" +
@@ -558,12 +567,7 @@ void RunMemory(const Options& options) {
     }
     HoldCounters again;
     auto set = std::make_unique<HoldSet>(again);
-    for (int c = 0; c < options.connections; ++c) {
-      for (int h = 0; h < options.holds_per_connection; ++h) {
-        set->Open(*stubs[c], RoomTarget("room-" + std::to_string(c) + "-" +
-                                        std::to_string(h)));
-      }
-    }
+    OpenRoomHolds(*set, stubs, options);
     if (!WaitUntil([&] { return again.held >= total || again.done > 0; },
                    milliseconds(120000), milliseconds(5))) {
       Fail("cycle " + std::to_string(cycle) + ": holds not all HELD", &*daemon);

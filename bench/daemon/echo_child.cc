@@ -4,15 +4,13 @@
 #include <grpcpp/grpcpp.h>
 #include <signal.h>
 #include <sys/prctl.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <cstring>
 #include <stdexcept>
 
 #include "echo.grpc.pb.h"
+#include "support/unix_socket.h"
 #include "support/wait.h"
 
 namespace presence::bench {
@@ -40,17 +38,6 @@ class SyncEcho final : public Echo::Service {
   }
   server->Shutdown(std::chrono::system_clock::now());
   _exit(0);
-}
-
-bool Accepts(const std::string& path) {
-  const int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_un address{};
-  address.sun_family = AF_UNIX;
-  std::strncpy(address.sun_path, path.c_str(), sizeof address.sun_path - 1);
-  const bool ok =
-      connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
-  close(fd);
-  return ok;
 }
 
 }  // namespace
@@ -81,7 +68,7 @@ EchoChild::~EchoChild() {
 }
 
 bool EchoChild::WaitReady() const {
-  return testing::WaitUntil([&] { return Accepts(path_); },
+  return testing::WaitUntil([&] { return testing::UnixSocketAccepts(path_); },
                             std::chrono::milliseconds(10000));
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "presence/v1/control.grpc.pb.h"
+#include "support/control_targets.h"
 
 namespace presence::bench {
 
@@ -47,7 +48,7 @@ class HoldSet {
   std::vector<std::unique_ptr<HoldCall>> calls_;
 };
 
-pb::Target RoomTarget(const std::string& room);
-pb::Target UserTarget();
+using testing::RoomTarget;
+using testing::UserTarget;
 
 }  // namespace presence::bench

@@ -35,6 +35,21 @@ bool IsUnavailableReply(std::string_view error) {
   return false;
 }
 
+// Throws when Redis answered with an error reply: through `unavailable` (with
+// `broken` set, so the connection is dropped) when the error means this server
+// cannot serve now, else as RedisReplyError.
+template <typename Unavailable>
+void ThrowIfErrorReply(const Reply& reply, bool& broken,
+                       const Unavailable& unavailable) {
+  if (reply->type != REDIS_REPLY_ERROR) return;
+  const std::string error(reply->str, reply->len);
+  if (IsUnavailableReply(error)) {
+    broken = true;
+    unavailable(error);
+  }
+  throw RedisReplyError(error);
+}
+
 Reply Send(redisContext* context, const std::vector<std::string>& args) {
   std::vector<const char*> argv;
   std::vector<size_t> lengths;
@@ -183,14 +198,8 @@ Reply RedisPool::Command(const std::vector<std::string>& args) {
   try {
     Reply reply = Run(context, args);
     broken = false;
-    if (reply->type == REDIS_REPLY_ERROR) {
-      const std::string error(reply->str, reply->len);
-      if (IsUnavailableReply(error)) {
-        broken = true;
-        Unavailable(error);
-      }
-      throw RedisReplyError(error);
-    }
+    ThrowIfErrorReply(reply, broken,
+                      [this](const std::string& why) { Unavailable(why); });
     Release(context, false);
     return reply;
   } catch (...) {
@@ -225,14 +234,8 @@ Reply RedisPool::Eval(redis_scripts::Id script,
       reply = Run(context, args);
     }
     broken = false;
-    if (reply->type == REDIS_REPLY_ERROR) {
-      const std::string error(reply->str, reply->len);
-      if (IsUnavailableReply(error)) {
-        broken = true;
-        Unavailable(error);
-      }
-      throw RedisReplyError(error);
-    }
+    ThrowIfErrorReply(reply, broken,
+                      [this](const std::string& why) { Unavailable(why); });
     Release(context, false);
     return reply;
   } catch (...) {

@@ -53,19 +53,6 @@ grpc::Status HoldStream::Finish(milliseconds timeout) {
   return *status_;
 }
 
-pb::Target RoomTarget(const std::string& room) {
-  pb::Target target;
-  target.set_kind(pb::TARGET_KIND_ROOM);
-  target.set_room_id(room);
-  return target;
-}
-
-pb::Target UserTarget() {
-  pb::Target target;
-  target.set_kind(pb::TARGET_KIND_USER);
-  return target;
-}
-
 void DaemonTest::SetUp() {
   server_ = std::make_unique<PresenceServerProcess>(
       PresenceServerOptions{kFastServerFlags});

@@ -14,6 +14,7 @@
 
 #include "presence/v1/control.grpc.pb.h"
 #include "presence/v1/upstream.grpc.pb.h"
+#include "support/control_targets.h"
 #include "support/presence_server_process.h"
 #include "support/presenced_process.h"
 #include "support/wait.h"
@@ -52,9 +53,6 @@ class HoldStream {
   std::optional<grpc::Status> status_;
   std::thread reader_;
 };
-
-pb::Target RoomTarget(const std::string& room);
-pb::Target UserTarget();
 
 class DaemonTest : public ::testing::Test {
  protected:

@@ -1,34 +1,17 @@
 #include "support/presenced_process.h"
 
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <csignal>
-#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
 
+#include "support/unix_socket.h"
 #include "support/wait.h"
 
 namespace presence::testing {
-namespace {
-
-bool Accepts(const std::string& path) {
-  const int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_un address{};
-  address.sun_family = AF_UNIX;
-  std::strncpy(address.sun_path, path.c_str(), sizeof address.sun_path - 1);
-  const bool ok =
-      connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
-  close(fd);
-  return ok;
-}
-
-}  // namespace
 
 PresencedProcess::PresencedProcess(PresencedOptions options)
     : options_(std::move(options)),
@@ -63,7 +46,7 @@ void PresencedProcess::Launch() {
   const bool up = WaitUntil(
       [&] {
         return process_->Wait(std::chrono::milliseconds(0)).has_value() ||
-               Accepts(socket_);
+               UnixSocketAccepts(socket_);
       },
       std::chrono::seconds(10));
   if (!up || !process_->running()) {

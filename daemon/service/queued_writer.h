@@ -6,7 +6,7 @@
 
 #include <grpcpp/support/server_callback.h>
 
-#include <deque>
+#include <list>
 #include <mutex>
 #include <optional>
 
@@ -87,7 +87,10 @@ class QueuedWriter : public grpc::ServerWriteReactor<Message> {
   }
 
   std::mutex mutex_;
-  std::deque<Message> queue_;
+  // Nearly always empty: a list costs nothing until a message is queued
+  // and keeps &front() valid while more are queued behind the write in
+  // flight (a deque allocates a 512-byte block per stream up front).
+  std::list<Message> queue_;
   std::optional<grpc::Status> pending_finish_;
   bool writing_ = false;
   bool closing_ = false;

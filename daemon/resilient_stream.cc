@@ -38,6 +38,7 @@ void ResilientStream::Run() {
   std::uniform_real_distribution<double> jitter(0.0, 1.0);
   // The retry wait doubles as the "not wanted now" poll.
   std::chrono::milliseconds retry_in(0);
+  bool failing = false;  // logged once per outage, not per retry
   std::unique_lock lock(mutex_);
   while (!stopping_) {
     if (retry_in.count() > 0) {
@@ -70,6 +71,10 @@ void ResilientStream::Run() {
     }
     lock.lock();
     if (stream) {
+      if (failing) {
+        spdlog::info("{}: the presence server is reachable again", name_);
+        failing = false;
+      }
       const auto opened_at = std::chrono::steady_clock::now();
       changed_.wait(lock, [&] { return stopping_ || reopen_ || ended_; });
       const bool ended = ended_ && !reopen_;
@@ -85,9 +90,12 @@ void ResilientStream::Run() {
       retry_in =
           ended ? backoff_.Next(jitter(random)) : std::chrono::milliseconds(0);
     } else {
-      if (!status.ok()) {
-        spdlog::debug("{} stream cannot open: {}", name_,
-                      status.error_message());
+      if (!status.ok() && !failing) {
+        spdlog::warn(
+            "{}: cannot log in to the presence server ({}); "
+            "retrying with backoff",
+            name_, status.error_message());
+        failing = true;
       }
       retry_in = backoff_.Next(jitter(random));
     }

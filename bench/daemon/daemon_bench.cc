@@ -2,7 +2,8 @@
 //
 //   daemon_bench [--rounds 9] [--calls 1000] [--intervals 50]
 //                [--connections 100] [--holds-per-connection 100]
-//                [--memory-cycles 1] [--only latency|upstream|memory]
+//                [--memory-cycles 1] [--multiplexed]
+//                [--only latency|upstream|memory]
 //
 // 1. Control-call latency over the daemon's Unix socket (GetStatus; a room
 //    StartRoomHeartbeat+StopRoomHeartbeat pair) as a ratio to a bare sync
@@ -12,6 +13,8 @@
 //    held (goal 1), and engine wakeups per user interval (goal <= 2).
 // 3. The daemon's VmRSS idle (goal < 16 MiB) and with 10,000 attached holds
 //    over 100 connections (goal < 100 MiB); time to hold and to release them.
+//    Each hold is its own Hold call, or with --multiplexed each connection
+//    carries one HoldMany call with all its holds.
 #include <dirent.h>
 #include <grpcpp/grpcpp.h>
 
@@ -56,6 +59,7 @@ struct Options {
   int connections = 100;
   int holds_per_connection = 100;
   int memory_cycles = 1;
+  bool multiplexed = false;  // HoldMany: one call per connection
   std::string only;
 };
 
@@ -344,8 +348,9 @@ void RunUpstreamCase(const Options& options, int64_t user_ms, int64_t room_ms) {
              std::to_string(total) + " first acks",
          &*daemon);
   }
-  if (counters.done > 0) {
-    Fail("a hold stream ended: " + counters.first_error, &*daemon);
+  if (counters.done > 0 || counters.refused > 0) {
+    Fail("a hold call ended or a hold was refused: " + counters.first_error,
+         &*daemon);
   }
   // Let the cadence settle: rooms join the user's ticks after their first
   // ack.
@@ -393,15 +398,22 @@ void RunUpstream(const Options& options) {
 // 3. Resident memory.
 
 // Opens options.holds_per_connection room holds ("room-<c>-<h>") on each of
-// the first options.connections stubs.
+// the first options.connections stubs: one Hold call each, or (multiplexed)
+// one HoldMany call per connection.
 void OpenRoomHolds(
     HoldSet& holds,
     const std::vector<std::unique_ptr<pb::ControlService::Stub>>& stubs,
     const Options& options) {
   for (int c = 0; c < options.connections; ++c) {
+    std::vector<pb::Target> targets;
     for (int h = 0; h < options.holds_per_connection; ++h) {
-      holds.Open(*stubs[c], RoomTarget("room-" + std::to_string(c) + "-" +
-                                       std::to_string(h)));
+      targets.push_back(
+          RoomTarget("room-" + std::to_string(c) + "-" + std::to_string(h)));
+    }
+    if (options.multiplexed) {
+      holds.OpenMany(*stubs[c], targets);
+    } else {
+      for (const auto& target : targets) holds.Open(*stubs[c], target);
     }
   }
 }
@@ -433,8 +445,9 @@ void RunMemory(const Options& options) {
          &*daemon);
   }
   const double held_ms = Millis(Clock::now() - start);
-  if (counters.done > 0) {
-    Fail("a hold stream ended: " + counters.first_error, &*daemon);
+  if (counters.done > 0 || counters.refused > 0) {
+    Fail("a hold call ended or a hold was refused: " + counters.first_error,
+         &*daemon);
   }
   pb::Status loaded_status;
   if (!WaitUntil(
@@ -503,6 +516,11 @@ void RunMemory(const Options& options) {
   std::printf("   %-52s %10.1f   < 16 MiB: %s  (VmHWM %.1f, %d threads)\n",
               "idle: nothing held, 1 s after start", idle.rss_mib,
               Verdict(idle.rss_mib < 16), idle.hwm_mib, idle_threads);
+  std::printf("   %s\n",
+              options.multiplexed
+                  ? "multiplexed: one HoldMany call per connection"
+                  : "one Hold call per hold (--multiplexed: one HoldMany call "
+                    "per connection)");
   char label[96];
   std::snprintf(label, sizeof label, "%d attached holds over %d connections",
                 total, options.connections);
@@ -611,6 +629,9 @@ int main(int argc, char** argv) {
   app.add_option("--memory-cycles", options.memory_cycles,
                  "hold/release cycles in the memory part (default 1)")
       ->check(CLI::PositiveNumber);
+  app.add_flag("--multiplexed", options.multiplexed,
+               "memory part: one HoldMany call per connection carrying its "
+               "holds, instead of one Hold call per hold");
   app.add_option("--only", options.only, "run one part")
       ->check(CLI::IsMember({"latency", "upstream", "memory"}));
   CLI11_PARSE(app, argc, argv);

@@ -1,27 +1,23 @@
 #include "hold_calls.h"
 
+#include <string>
+
 #include "support/wait.h"
 
 namespace presence::bench {
 
-class HoldCall final : public grpc::ClientReadReactor<pb::HoldEvent> {
+// One call (Hold or HoldMany) counting the events it reads.
+class HoldCall {
  public:
-  HoldCall(pb::ControlService::Stub& stub, const pb::Target& target,
-           HoldCounters& counters)
-      : counters_(counters) {
-    *request_.mutable_target() = target;
-    request_.set_client_name("daemon-bench");
-    stub.async()->Hold(&context_, &request_, this);
-    StartRead(&event_);
-    StartCall();
-  }
+  explicit HoldCall(HoldCounters& counters) : counters_(counters) {}
+  virtual ~HoldCall() = default;
 
   void Cancel() { context_.TryCancel(); }
   bool finished() const { return finished_.load(); }
 
-  void OnReadDone(bool ok) override {
-    if (!ok) return;  // OnDone follows
-    switch (event_.type()) {
+ protected:
+  void Count(const pb::HoldEvent& event) {
+    switch (event.type()) {
       case pb::HOLD_EVENT_HELD:
         ++counters_.held;
         break;
@@ -31,38 +27,115 @@ class HoldCall final : public grpc::ClientReadReactor<pb::HoldEvent> {
       case pb::HOLD_EVENT_DEGRADED:
         ++counters_.degraded;
         break;
+      case pb::HOLD_EVENT_REFUSED:
+        ++counters_.refused;
+        NoteError("refused: " + event.message());
+        break;
       default:
         ++counters_.other;
         break;
     }
+  }
+
+  void Ended(const grpc::Status& status) {
+    if (!status.ok() && status.error_code() != grpc::StatusCode::CANCELLED) {
+      ++counters_.failed;
+      NoteError(std::to_string(status.error_code()) + ": " +
+                status.error_message());
+    }
+    ++counters_.done;
+    finished_ = true;  // last: the owner may free this call from here on
+  }
+
+  grpc::ClientContext context_;
+
+ private:
+  void NoteError(const std::string& error) {
+    std::lock_guard lock(counters_.mutex);
+    if (counters_.first_error.empty()) counters_.first_error = error;
+  }
+
+  HoldCounters& counters_;
+  std::atomic<bool> finished_{false};
+};
+
+namespace {
+
+class OneHoldCall final : public HoldCall,
+                          public grpc::ClientReadReactor<pb::HoldEvent> {
+ public:
+  OneHoldCall(pb::ControlService::Stub& stub, const pb::Target& target,
+              HoldCounters& counters)
+      : HoldCall(counters) {
+    *request_.mutable_target() = target;
+    request_.set_client_name("daemon-bench");
+    stub.async()->Hold(&context_, &request_, this);
+    StartRead(&event_);
+    StartCall();
+  }
+
+  void OnReadDone(bool ok) override {
+    if (!ok) return;  // OnDone follows
+    Count(event_);
     StartRead(&event_);
   }
 
-  void OnDone(const grpc::Status& status) override {
-    if (!status.ok() && status.error_code() != grpc::StatusCode::CANCELLED) {
-      ++counters_.failed;
-      std::lock_guard lock(counters_.mutex);
-      if (counters_.first_error.empty()) {
-        counters_.first_error =
-            std::to_string(status.error_code()) + ": " + status.error_message();
-      }
-    }
-    ++counters_.done;
-    finished_ = true;  // last: the owner may free this reactor from here on
-  }
+  void OnDone(const grpc::Status& status) override { Ended(status); }
 
  private:
-  HoldCounters& counters_;
-  grpc::ClientContext context_;
   pb::HoldRequest request_;
   pb::HoldEvent event_;
-  std::atomic<bool> finished_{false};
 };
+
+// Writes its hold requests one after the other, then only reads.
+class HoldManyCall final
+    : public HoldCall,
+      public grpc::ClientBidiReactor<pb::HoldManyRequest, pb::HoldEvent> {
+ public:
+  HoldManyCall(pb::ControlService::Stub& stub,
+               const std::vector<pb::Target>& targets, HoldCounters& counters)
+      : HoldCall(counters) {
+    for (const auto& target : targets) {
+      pb::HoldManyRequest& request = requests_.emplace_back();
+      *request.mutable_hold()->mutable_target() = target;
+      request.mutable_hold()->set_client_name("daemon-bench");
+      request.set_request_id(requests_.size());
+    }
+    stub.async()->HoldMany(&context_, this);
+    StartRead(&event_);
+    if (!requests_.empty()) StartWrite(&requests_[next_++]);
+    StartCall();
+  }
+
+  void OnWriteDone(bool ok) override {
+    if (ok && next_ < requests_.size()) StartWrite(&requests_[next_++]);
+  }
+
+  void OnReadDone(bool ok) override {
+    if (!ok) return;  // OnDone follows
+    Count(event_);
+    StartRead(&event_);
+  }
+
+  void OnDone(const grpc::Status& status) override { Ended(status); }
+
+ private:
+  std::vector<pb::HoldManyRequest> requests_;
+  std::size_t next_ = 0;  // the next request to write (writes are serial)
+  pb::HoldEvent event_;
+};
+
+}  // namespace
 
 HoldSet::HoldSet(HoldCounters& counters) : counters_(counters) {}
 
 void HoldSet::Open(pb::ControlService::Stub& stub, const pb::Target& target) {
-  calls_.push_back(std::make_unique<HoldCall>(stub, target, counters_));
+  calls_.push_back(std::make_unique<OneHoldCall>(stub, target, counters_));
+}
+
+void HoldSet::OpenMany(pb::ControlService::Stub& stub,
+                       const std::vector<pb::Target>& targets) {
+  calls_.push_back(std::make_unique<HoldManyCall>(stub, targets, counters_));
 }
 
 void HoldSet::CancelAll() {

@@ -1,5 +1,6 @@
-// Many attached Hold streams driven by the gRPC callback client API (no
-// thread per stream), with shared counters of what the daemon sent back.
+// Many attached holds driven by the gRPC callback client API (no thread per
+// call), with shared counters of what the daemon sent back: one Hold call per
+// hold, or many holds on one HoldMany call.
 #pragma once
 
 #include <grpcpp/grpcpp.h>
@@ -21,11 +22,12 @@ struct HoldCounters {
   std::atomic<int> held{0};      // HOLD_EVENT_HELD
   std::atomic<int> acked{0};     // HOLD_EVENT_HEARTBEAT_ACKNOWLEDGED
   std::atomic<int> degraded{0};  // HOLD_EVENT_DEGRADED
+  std::atomic<int> refused{0};   // HOLD_EVENT_REFUSED (HoldMany)
   std::atomic<int> other{0};     // any other event
-  std::atomic<int> done{0};      // streams ended (OnDone)
+  std::atomic<int> done{0};      // calls ended (OnDone)
   std::atomic<int> failed{0};    // ended with a status other than CANCELLED
   std::mutex mutex;
-  std::string first_error;  // guarded by mutex
+  std::string first_error;  // guarded by mutex: a failed call or refusal
 };
 
 class HoldCall;
@@ -36,7 +38,11 @@ class HoldSet {
   explicit HoldSet(HoldCounters& counters);
   ~HoldSet();
 
+  // One Hold call holding `target`.
   void Open(pb::ControlService::Stub& stub, const pb::Target& target);
+  // One HoldMany call holding every target (request ids 1..n).
+  void OpenMany(pb::ControlService::Stub& stub,
+                const std::vector<pb::Target>& targets);
   std::size_t size() const { return calls_.size(); }
   // TryCancel on every call (the client going away).
   void CancelAll();

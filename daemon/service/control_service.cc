@@ -4,6 +4,8 @@
 
 #include "contract/limits.h"
 #include "contract/validate.h"
+#include "service/hold_many_reactor.h"
+#include "service/hold_request.h"
 #include "service/queued_writer.h"
 
 namespace presence::daemon {
@@ -11,10 +13,6 @@ namespace {
 
 grpc::Status Invalid(const std::string& message) {
   return {grpc::StatusCode::INVALID_ARGUMENT, message};
-}
-
-std::string CheckClientName(const std::string& name) {
-  return name.empty() ? std::string() : CheckId("client_name", name);
 }
 
 grpc::Status Unidentified() {
@@ -326,27 +324,25 @@ grpc::ServerWriteReactor<pb::HoldEvent>* ControlService::Hold(
     grpc::CallbackServerContext* context, const pb::HoldRequest* request) {
   auto* reactor = new HoldReactor(engine_);
   const auto caller = Identify(context);
-  std::string error = CheckClientName(request->client_name());
-  Target target = Target::User();
-  if (error.empty()) {
-    switch (request->target().kind()) {
-      case pb::TARGET_KIND_USER:
-        break;
-      case pb::TARGET_KIND_ROOM:
-        error = CheckId("target.room_id", request->target().room_id());
-        target = Target::Room(request->target().room_id());
-        break;
-      default:
-        error = "target.kind must be TARGET_KIND_USER or TARGET_KIND_ROOM";
-    }
-  }
-  if (!error.empty()) {
+  Target target;
+  if (std::string error = ParseHoldRequest(*request, &target); !error.empty()) {
     reactor->FinishWith(Invalid(error));
   } else if (!caller) {
     reactor->FinishWith(Unidentified());
   } else {
     reactor->Begin(target,
                    Owner{caller->uid, caller->pid, request->client_name()});
+  }
+  return reactor;
+}
+
+grpc::ServerBidiReactor<pb::HoldManyRequest, pb::HoldEvent>*
+ControlService::HoldMany(grpc::CallbackServerContext* context) {
+  auto* reactor = new HoldManyReactor(engine_);
+  if (const auto caller = Identify(context)) {
+    reactor->Begin(*caller);
+  } else {
+    reactor->FinishWith(Unidentified());
   }
   return reactor;
 }

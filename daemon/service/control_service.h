@@ -1,8 +1,8 @@
 // The control API (control.proto) on the daemon's Unix socket: validates
 // every field, identifies the caller from the socket's peer credentials, and
 // calls the engine, the session or the sync hub. Unary calls use the sync
-// API; the two streams (Hold, Sync) use callback reactors so an open stream
-// costs no thread.
+// API; the streams (Hold, HoldMany, Sync) use callback reactors so an open
+// stream costs no thread.
 #pragma once
 
 #include <sys/types.h>
@@ -15,7 +15,9 @@
 namespace presence::daemon {
 
 using ControlServiceBase = pb::ControlService::WithCallbackMethod_Hold<
-    pb::ControlService::WithCallbackMethod_Sync<pb::ControlService::Service>>;
+    pb::ControlService::WithCallbackMethod_HoldMany<
+        pb::ControlService::WithCallbackMethod_Sync<
+            pb::ControlService::Service>>>;
 
 struct ControlServiceOptions {
   std::optional<gid_t> admin_group;
@@ -79,6 +81,8 @@ class ControlService final : public ControlServiceBase {
   grpc::ServerWriteReactor<pb::HoldEvent>* Hold(
       grpc::CallbackServerContext* context,
       const pb::HoldRequest* request) override;
+  grpc::ServerBidiReactor<pb::HoldManyRequest, pb::HoldEvent>* HoldMany(
+      grpc::CallbackServerContext* context) override;
   grpc::ServerWriteReactor<pb::UserPresence>* Sync(
       grpc::CallbackServerContext* context,
       const pb::SyncRequest* request) override;

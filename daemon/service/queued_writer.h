@@ -1,5 +1,7 @@
-// A server-streaming reactor that accepts messages from any thread: they are
-// queued and written one at a time, as the callback API requires. Subclasses
+// A reactor whose response stream accepts messages from any thread: they are
+// queued and written one at a time, as the callback API requires. `Reactor`
+// is the gRPC reactor it is: a server-streaming one (Hold, Sync) or a
+// bidirectional one (HoldMany, whose subclass adds the reads). Subclasses
 // learn once, through OnRelease, that the stream is over (client gone,
 // cancelled or finished), which is where an attached hold is released.
 #pragma once
@@ -14,8 +16,9 @@
 
 namespace presence::daemon {
 
-template <typename Message>
-class QueuedWriter : public grpc::ServerWriteReactor<Message> {
+template <typename Message,
+          typename Reactor = grpc::ServerWriteReactor<Message>>
+class QueuedWriter : public Reactor {
  public:
   // Queues a message; `last` finishes the stream with OK once it is written.
   void Enqueue(const Message& message, bool last = false) {
@@ -32,7 +35,21 @@ class QueuedWriter : public grpc::ServerWriteReactor<Message> {
     FinishLocked(status);
   }
 
+  // Finishes with OK once everything queued so far is written.
+  void FinishWhenWritten() {
+    std::lock_guard lock(mutex_);
+    if (finished_ || closing_) return;
+    closing_ = true;
+    if (!writing_) FinishLocked(grpc::Status::OK);
+  }
+
  protected:
+  // Whether Finish was called or is waiting for the write in flight.
+  bool Finishing() {
+    std::lock_guard lock(mutex_);
+    return finished_ || closing_ || pending_finish_.has_value();
+  }
+
   // The stream is over; called exactly once, before the reactor is deleted.
   virtual void OnRelease() {}
 

@@ -53,6 +53,86 @@ grpc::Status HoldStream::Finish(milliseconds timeout) {
   return *status_;
 }
 
+HoldManyStream::HoldManyStream(const std::string& socket)
+    : channel_(grpc::CreateChannel("unix:" + socket,
+                                   grpc::InsecureChannelCredentials())),
+      stub_(pb::ControlService::NewStub(channel_)),
+      stream_(stub_->HoldMany(&context_)) {
+  reader_ = std::thread([this] {
+    pb::HoldEvent event;
+    while (stream_->Read(&event)) {
+      std::lock_guard lock(mutex_);
+      events_.push_back(event);
+      changed_.notify_all();
+    }
+    grpc::Status status = stream_->Finish();
+    std::lock_guard lock(mutex_);
+    status_ = status;
+    changed_.notify_all();
+  });
+}
+
+HoldManyStream::~HoldManyStream() {
+  context_.TryCancel();
+  reader_.join();
+}
+
+bool HoldManyStream::Write(const pb::HoldManyRequest& request) {
+  return stream_->Write(request);
+}
+
+bool HoldManyStream::Hold(const pb::Target& target, uint64_t request_id) {
+  pb::HoldManyRequest request;
+  *request.mutable_hold()->mutable_target() = target;
+  request.mutable_hold()->set_client_name("e2e-test");
+  request.set_request_id(request_id);
+  return Write(request);
+}
+
+bool HoldManyStream::Release(const std::string& hold_id, uint64_t request_id) {
+  pb::HoldManyRequest request;
+  request.set_release_hold_id(hold_id);
+  request.set_request_id(request_id);
+  return Write(request);
+}
+
+bool HoldManyStream::WaitForAnswer(uint64_t request_id, milliseconds timeout,
+                                   pb::HoldEvent* out) {
+  std::unique_lock lock(mutex_);
+  return changed_.wait_for(lock, timeout, [&] {
+    for (const auto& event : events_) {
+      if (event.request_id() == request_id &&
+          (event.type() == pb::HOLD_EVENT_HELD ||
+           event.type() == pb::HOLD_EVENT_REFUSED)) {
+        *out = event;
+        return true;
+      }
+    }
+    return false;
+  });
+}
+
+bool HoldManyStream::WaitFor(pb::HoldEventType type, const std::string& hold_id,
+                             milliseconds timeout) {
+  std::unique_lock lock(mutex_);
+  return changed_.wait_for(lock, timeout, [&] {
+    for (const auto& event : events_) {
+      if (event.type() == type && event.hold_id() == hold_id) return true;
+    }
+    return false;
+  });
+}
+
+grpc::Status HoldManyStream::Finish(milliseconds timeout) {
+  std::unique_lock lock(mutex_);
+  if (!changed_.wait_for(lock, timeout, [&] { return status_.has_value(); })) {
+    return {grpc::StatusCode::DEADLINE_EXCEEDED, "stream still open"};
+  }
+  return *status_;
+}
+
+void HoldManyStream::Cancel() { context_.TryCancel(); }
+
 void DaemonTest::SetUp() {
   server_ = std::make_unique<PresenceServerProcess>(
       PresenceServerOptions{kFastServerFlags});

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -47,6 +48,41 @@ class HoldStream {
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<pb::ControlService::Stub> stub_;
   grpc::ClientContext context_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::vector<pb::HoldEvent> events_;
+  std::optional<grpc::Status> status_;
+  std::thread reader_;
+};
+
+// An open HoldMany call: requests written from the test's thread, events
+// collected on a thread.
+class HoldManyStream {
+ public:
+  explicit HoldManyStream(const std::string& socket);
+  ~HoldManyStream();
+
+  // Write a request; false when the call is broken.
+  bool Hold(const pb::Target& target, uint64_t request_id);
+  bool Release(const std::string& hold_id, uint64_t request_id);
+  // Waits for the event that answers `request_id` (HELD or REFUSED); false
+  // after `timeout`.
+  bool WaitForAnswer(uint64_t request_id, milliseconds timeout,
+                     pb::HoldEvent* out);
+  // Waits for an event of `type` about `hold_id`.
+  bool WaitFor(pb::HoldEventType type, const std::string& hold_id,
+               milliseconds timeout);
+  grpc::Status Finish(milliseconds timeout);
+  void Cancel();
+
+ private:
+  bool Write(const pb::HoldManyRequest& request);
+
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<pb::ControlService::Stub> stub_;
+  grpc::ClientContext context_;
+  std::unique_ptr<grpc::ClientReaderWriter<pb::HoldManyRequest, pb::HoldEvent>>
+      stream_;
   std::mutex mutex_;
   std::condition_variable changed_;
   std::vector<pb::HoldEvent> events_;

@@ -5,6 +5,7 @@
 
 #include <csignal>
 #include <fstream>
+#include <map>
 
 #include "daemon_fixture.h"
 
@@ -48,6 +49,101 @@ std::string RunControlCall(const PresencedProcess& daemon, uid_t uid,
   std::string line;
   std::getline(file, line);
   return line;
+}
+
+// One HoldMany call carries many attached holds: each is answered by HELD
+// with its request id, released alone by a leave, refused without ending the
+// call, and released with the call.
+TEST_F(DaemonTest, HoldManyCarriesManyAttachedHoldsOnOneCall) {
+  HoldManyStream call(daemon_->socket_path());
+  const std::vector<std::string> rooms = {"many-a", "many-b", "many-c"};
+  std::map<std::string, std::string> hold_ids;  // room -> hold id
+  for (std::size_t i = 0; i < rooms.size(); ++i) {
+    ASSERT_TRUE(call.Hold(RoomTarget(rooms[i]), 10 + i));
+  }
+  for (std::size_t i = 0; i < rooms.size(); ++i) {
+    pb::HoldEvent held;
+    ASSERT_TRUE(call.WaitForAnswer(10 + i, milliseconds(2000), &held))
+        << daemon_->log();
+    EXPECT_EQ(held.type(), pb::HOLD_EVENT_HELD) << held.message();
+    EXPECT_FALSE(held.hold_id().empty());
+    hold_ids[rooms[i]] = held.hold_id();
+  }
+  ASSERT_TRUE(WaitUntil(
+      [&] {
+        for (const auto& room : rooms) {
+          if (RoomCount(room) != 1) return false;
+        }
+        return true;
+      },
+      milliseconds(2000)));
+
+  // Status shows them as attached holds, one per target.
+  pb::Status status = GetStatus();
+  ASSERT_EQ(status.targets_size(), 3);
+  for (const auto& target : status.targets()) {
+    ASSERT_EQ(target.holders_size(), 1);
+    EXPECT_TRUE(target.holders(0).attached());
+    EXPECT_EQ(target.holders(0).client_name(), "e2e-test");
+    EXPECT_EQ(target.holders(0).hold_id(), hold_ids[target.target().room_id()]);
+  }
+
+  // Releasing one is a leave (threshold 3 s); the others stay.
+  ASSERT_TRUE(call.Release(hold_ids["many-a"], 20));
+  EXPECT_TRUE(
+      WaitUntil([&] { return RoomCount("many-a") == 0; }, milliseconds(300)));
+  EXPECT_EQ(RoomCount("many-b"), 1);
+  EXPECT_EQ(RoomCount("many-c"), 1);
+
+  // A bad room id: refused, naming the field; the call goes on.
+  pb::HoldEvent refused;
+  ASSERT_TRUE(call.Hold(RoomTarget(""), 30));
+  ASSERT_TRUE(call.WaitForAnswer(30, milliseconds(2000), &refused));
+  EXPECT_EQ(refused.type(), pb::HOLD_EVENT_REFUSED);
+  EXPECT_EQ(refused.message().rfind("INVALID_ARGUMENT: ", 0), 0u)
+      << refused.message();
+  EXPECT_NE(refused.message().find("target.room_id"), std::string::npos)
+      << refused.message();
+
+  // Releasing a hold this call no longer has, or another call's: NOT_FOUND,
+  // and the other call's hold stays.
+  HoldStream other(daemon_->socket_path(), RoomTarget("other"));
+  pb::HoldEvent other_held;
+  ASSERT_TRUE(
+      other.WaitFor(pb::HOLD_EVENT_HELD, milliseconds(2000), &other_held));
+  ASSERT_TRUE(call.Release(hold_ids["many-a"], 31));
+  ASSERT_TRUE(call.Release(other_held.hold_id(), 32));
+  for (uint64_t request_id : {31, 32}) {
+    ASSERT_TRUE(call.WaitForAnswer(request_id, milliseconds(2000), &refused));
+    EXPECT_EQ(refused.type(), pb::HOLD_EVENT_REFUSED);
+    EXPECT_EQ(refused.message().rfind("NOT_FOUND: ", 0), 0u)
+        << refused.message();
+  }
+  EXPECT_EQ(refused.hold_id(), other_held.hold_id());
+
+  // Still usable after the refusals.
+  pb::HoldEvent held;
+  ASSERT_TRUE(call.Hold(RoomTarget("many-d"), 40));
+  ASSERT_TRUE(call.WaitForAnswer(40, milliseconds(2000), &held));
+  EXPECT_EQ(held.type(), pb::HOLD_EVENT_HELD) << held.message();
+  ASSERT_TRUE(WaitUntil(
+      [&] { return RoomCount("many-d") == 1 && RoomCount("other") == 1; },
+      milliseconds(2000)));
+
+  // Cancelling the call releases every hold still on it: leaves.
+  call.Cancel();
+  EXPECT_TRUE(WaitUntil(
+      [&] {
+        return RoomCount("many-b") == 0 && RoomCount("many-c") == 0 &&
+               RoomCount("many-d") == 0;
+      },
+      milliseconds(1000)));
+  EXPECT_EQ(call.Finish(milliseconds(1000)).error_code(),
+            grpc::StatusCode::CANCELLED);
+  EXPECT_EQ(RoomCount("other"), 1);
+  status = GetStatus();
+  ASSERT_EQ(status.targets_size(), 1);
+  EXPECT_EQ(status.targets(0).target().room_id(), "other");
 }
 
 TEST_F(DaemonTest, TwoClientsInOneRoomAreOneViewerAndOneHeartbeatPerTick) {
@@ -280,6 +376,52 @@ TEST_F(DaemonTest, LogoutEndsHoldsAndLoginResumes) {
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_TRUE(
       WaitUntil([&] { return RoomCount("night") == 1; }, milliseconds(2000)));
+}
+
+// On a HoldMany call, logout ends each hold but not the call; a stopping
+// daemon fails the call with UNAVAILABLE.
+TEST_F(DaemonTest, HoldManyOutlivesLogoutAndFailsOnShutdown) {
+  HoldManyStream call(daemon_->socket_path());
+  std::vector<std::string> hold_ids;
+  for (uint64_t request_id : {1, 2}) {
+    pb::HoldEvent held;
+    ASSERT_TRUE(call.Hold(RoomTarget("night-" + std::to_string(request_id)),
+                          request_id));
+    ASSERT_TRUE(call.WaitForAnswer(request_id, milliseconds(2000), &held));
+    ASSERT_EQ(held.type(), pb::HOLD_EVENT_HELD) << held.message();
+    hold_ids.push_back(held.hold_id());
+  }
+  grpc::ClientContext logout_context;
+  pb::LogoutResponse logged_out;
+  ASSERT_TRUE(
+      control_->Logout(&logout_context, pb::LogoutRequest(), &logged_out).ok());
+  for (const auto& hold_id : hold_ids) {
+    EXPECT_TRUE(call.WaitFor(pb::HOLD_EVENT_ENDED_BY_LOGOUT, hold_id,
+                             milliseconds(1000)));
+  }
+  // Logged out: refused, the call stays open.
+  pb::HoldEvent refused;
+  ASSERT_TRUE(call.Hold(RoomTarget("night-3"), 3));
+  ASSERT_TRUE(call.WaitForAnswer(3, milliseconds(2000), &refused));
+  EXPECT_EQ(refused.type(), pb::HOLD_EVENT_REFUSED);
+  EXPECT_EQ(refused.message().rfind("FAILED_PRECONDITION: ", 0), 0u)
+      << refused.message();
+  EXPECT_EQ(GetStatus().targets_size(), 0);
+
+  grpc::ClientContext login_context;
+  pb::LoginResponse logged_in;
+  ASSERT_TRUE(
+      control_->Login(&login_context, pb::LoginRequest(), &logged_in).ok());
+  pb::HoldEvent held;
+  ASSERT_TRUE(call.Hold(RoomTarget("night-4"), 4));
+  ASSERT_TRUE(call.WaitForAnswer(4, milliseconds(2000), &held));
+  EXPECT_EQ(held.type(), pb::HOLD_EVENT_HELD) << held.message();
+  EXPECT_TRUE(
+      WaitUntil([&] { return RoomCount("night-4") == 1; }, milliseconds(2000)));
+
+  EXPECT_EQ(daemon_->Stop(), 0) << daemon_->log();
+  EXPECT_EQ(call.Finish(milliseconds(2000)).error_code(),
+            grpc::StatusCode::UNAVAILABLE);
 }
 
 TEST_F(DaemonTest, OtherUsersMayStopOnlyTheirOwnHolds) {

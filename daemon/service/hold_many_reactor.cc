@@ -1,0 +1,162 @@
+#include "service/hold_many_reactor.h"
+
+#include <array>
+#include <chrono>
+
+#include "contract/validate.h"
+#include "service/hold_request.h"
+
+namespace presence::daemon {
+namespace {
+
+std::string CodeName(grpc::StatusCode code) {
+  static constexpr std::array<const char*, 17> kNames = {"OK",
+                                                         "CANCELLED",
+                                                         "UNKNOWN",
+                                                         "INVALID_ARGUMENT",
+                                                         "DEADLINE_EXCEEDED",
+                                                         "NOT_FOUND",
+                                                         "ALREADY_EXISTS",
+                                                         "PERMISSION_DENIED",
+                                                         "RESOURCE_EXHAUSTED",
+                                                         "FAILED_PRECONDITION",
+                                                         "ABORTED",
+                                                         "OUT_OF_RANGE",
+                                                         "UNIMPLEMENTED",
+                                                         "INTERNAL",
+                                                         "UNAVAILABLE",
+                                                         "DATA_LOSS",
+                                                         "UNAUTHENTICATED"};
+  const auto index = static_cast<std::size_t>(code);
+  return index < kNames.size() ? kNames[index] : std::to_string(index);
+}
+
+int64_t WallNowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+HoldManyReactor::HoldManyReactor(Engine& engine) : engine_(engine) {}
+
+void HoldManyReactor::Begin(const Caller& caller) {
+  caller_ = caller;
+  StartRead(&request_);
+}
+
+void HoldManyReactor::OnReadDone(bool ok) {
+  if (!ok) {
+    // The client half-closed (its holds go once the call is done), or the
+    // call is over already.
+    FinishWhenWritten();
+    return;
+  }
+  const uint64_t request_id = request_.request_id();
+  switch (request_.action_case()) {
+    case pb::HoldManyRequest::kHold:
+      Add(request_.hold(), request_id);
+      break;
+    case pb::HoldManyRequest::kReleaseHoldId:
+      ReleaseOne(request_.release_hold_id(), request_id);
+      break;
+    default:
+      Refuse(request_id, {grpc::StatusCode::INVALID_ARGUMENT,
+                          "action must be hold or release_hold_id"});
+      break;
+  }
+  if (!Finishing()) StartRead(&request_);
+}
+
+void HoldManyReactor::Add(const pb::HoldRequest& request, uint64_t request_id) {
+  Target target;
+  if (std::string error = ParseHoldRequest(request, &target); !error.empty()) {
+    return Refuse(request_id, {grpc::StatusCode::INVALID_ARGUMENT, error});
+  }
+  adding_request_id_ = request_id;
+  std::string hold_id;
+  const grpc::Status status = engine_.AddHold(
+      target, Owner{caller_.uid, caller_.pid, request.client_name()},
+      std::nullopt, this, &hold_id);
+  if (!status.ok()) return Refuse(request_id, status);
+  bool released;
+  {
+    std::lock_guard lock(holds_mutex_);
+    released = released_;
+  }
+  // The call ended while the hold was being added: OnRelease may have missed
+  // it (releasing twice is harmless).
+  if (released) engine_.ReleaseAttached(hold_id);
+}
+
+void HoldManyReactor::ReleaseOne(const std::string& hold_id,
+                                 uint64_t request_id) {
+  if (std::string error = CheckId("release_hold_id", hold_id); !error.empty()) {
+    return Refuse(request_id, {grpc::StatusCode::INVALID_ARGUMENT, error});
+  }
+  bool found;
+  {
+    std::lock_guard lock(holds_mutex_);
+    found = holds_.erase(hold_id) > 0;
+  }
+  if (!found) {
+    return Refuse(request_id,
+                  {grpc::StatusCode::NOT_FOUND,
+                   "no hold " + hold_id + " on this HoldMany call"},
+                  hold_id);
+  }
+  engine_.ReleaseAttached(hold_id);
+}
+
+void HoldManyReactor::Refuse(uint64_t request_id, const grpc::Status& status,
+                             const std::string& hold_id) {
+  pb::HoldEvent event;
+  event.set_type(pb::HOLD_EVENT_REFUSED);
+  event.set_request_id(request_id);
+  event.set_hold_id(hold_id);
+  event.set_message(CodeName(status.error_code()) + ": " +
+                    status.error_message());
+  event.set_at_ms(WallNowMs());
+  Enqueue(event);
+}
+
+void HoldManyReactor::Send(const pb::HoldEvent& event) {
+  if (event.type() != pb::HOLD_EVENT_HELD) return Enqueue(event);
+  // Only AddHold sends HELD, from Add on the reading thread.
+  {
+    std::lock_guard lock(holds_mutex_);
+    holds_.insert(event.hold_id());
+  }
+  pb::HoldEvent held = event;
+  held.set_request_id(adding_request_id_);
+  Enqueue(held);
+}
+
+void HoldManyReactor::End(const pb::HoldEvent& event) {
+  {
+    std::lock_guard lock(holds_mutex_);
+    holds_.erase(event.hold_id());  // the engine removed it
+  }
+  Enqueue(event);
+}
+
+void HoldManyReactor::Close(const grpc::Status& status) {
+  {
+    std::lock_guard lock(holds_mutex_);
+    holds_.clear();  // the engine removes every hold as it stops
+  }
+  FinishWith(status);
+}
+
+void HoldManyReactor::OnRelease() {
+  std::set<std::string> holds;
+  {
+    std::lock_guard lock(holds_mutex_);
+    released_ = true;
+    holds.swap(holds_);
+  }
+  for (const auto& hold_id : holds) engine_.ReleaseAttached(hold_id);
+}
+
+}  // namespace presence::daemon

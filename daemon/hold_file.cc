@@ -17,6 +17,7 @@ namespace {
 // One hold per line, tab-separated; ids and names cannot contain tabs (they
 // are checked for control characters on the way in).
 constexpr const char* kHeader = "presenced-holds 1";
+constexpr std::chrono::milliseconds kCoalesce{50};
 
 std::vector<std::string> SplitTabs(const std::string& line) {
   std::vector<std::string> fields;
@@ -139,6 +140,8 @@ void HoldFile::Run() {
   while (true) {
     changed_.wait(lock, [&] { return stopping_ || pending_; });
     if (!pending_) return;
+    // A burst of starts and stops becomes one write, not one per call.
+    changed_.wait_for(lock, kCoalesce, [&] { return stopping_; });
     const std::string text = SerializeHolds(*pending_);
     pending_.reset();
     writing_ = true;

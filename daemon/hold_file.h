@@ -1,8 +1,8 @@
 // Detached holds survive a daemon restart: they are kept in a small text
 // file under the state directory, written atomically (temp file, fsync,
 // rename) by a background writer so a start or stop call never waits for
-// the disk. The newest snapshot wins; a crash loses at most the last few
-// milliseconds of changes.
+// the disk. Changes within 50 ms are written once, newest snapshot winning;
+// a crash loses at most the last 50 ms of changes.
 #pragma once
 
 #include <condition_variable>

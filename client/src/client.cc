@@ -8,6 +8,7 @@
 #include <mutex>
 #include <thread>
 
+#include "contract/status_name.h"
 #include "presence/v1/control.grpc.pb.h"
 
 namespace presence::client {
@@ -76,29 +77,7 @@ std::string DefaultSocketPath() {
   return env != nullptr && *env != '\0' ? env : kDefaultSocketPath;
 }
 
-std::string CodeName(int code) {
-  static const char* const kNames[] = {"OK",
-                                       "CANCELLED",
-                                       "UNKNOWN",
-                                       "INVALID_ARGUMENT",
-                                       "DEADLINE_EXCEEDED",
-                                       "NOT_FOUND",
-                                       "ALREADY_EXISTS",
-                                       "PERMISSION_DENIED",
-                                       "RESOURCE_EXHAUSTED",
-                                       "FAILED_PRECONDITION",
-                                       "ABORTED",
-                                       "OUT_OF_RANGE",
-                                       "UNIMPLEMENTED",
-                                       "INTERNAL",
-                                       "UNAVAILABLE",
-                                       "DATA_LOSS",
-                                       "UNAUTHENTICATED"};
-  if (code >= 0 && code < static_cast<int>(std::size(kNames))) {
-    return kNames[code];
-  }
-  return "CODE_" + std::to_string(code);
-}
+std::string CodeName(int code) { return StatusCodeName(code); }
 
 std::string Error::CodeName() const { return client::CodeName(code); }
 

@@ -1,35 +1,13 @@
 #include "service/hold_many_reactor.h"
 
-#include <array>
 #include <chrono>
 
+#include "contract/status_name.h"
 #include "contract/validate.h"
 #include "service/hold_request.h"
 
 namespace presence::daemon {
 namespace {
-
-std::string CodeName(grpc::StatusCode code) {
-  static constexpr std::array<const char*, 17> kNames = {"OK",
-                                                         "CANCELLED",
-                                                         "UNKNOWN",
-                                                         "INVALID_ARGUMENT",
-                                                         "DEADLINE_EXCEEDED",
-                                                         "NOT_FOUND",
-                                                         "ALREADY_EXISTS",
-                                                         "PERMISSION_DENIED",
-                                                         "RESOURCE_EXHAUSTED",
-                                                         "FAILED_PRECONDITION",
-                                                         "ABORTED",
-                                                         "OUT_OF_RANGE",
-                                                         "UNIMPLEMENTED",
-                                                         "INTERNAL",
-                                                         "UNAVAILABLE",
-                                                         "DATA_LOSS",
-                                                         "UNAUTHENTICATED"};
-  const auto index = static_cast<std::size_t>(code);
-  return index < kNames.size() ? kNames[index] : std::to_string(index);
-}
 
 int64_t WallNowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -115,7 +93,7 @@ void HoldManyReactor::Refuse(uint64_t request_id, const grpc::Status& status,
   event.set_type(pb::HOLD_EVENT_REFUSED);
   event.set_request_id(request_id);
   event.set_hold_id(hold_id);
-  event.set_message(CodeName(status.error_code()) + ": " +
+  event.set_message(StatusCodeName(status.error_code()) + ": " +
                     status.error_message());
   event.set_at_ms(WallNowMs());
   Enqueue(event);

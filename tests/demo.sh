@@ -65,6 +65,7 @@ echo "== a command holding a room exactly while it runs =="
 # heartbeat is through.
 ctl alice hold room stage -- sh -c "sleep 0.3; build/client/presencectl \
   --socket '$work/bob/presenced.sock' room count stage"
+sleep 0.1 # the daemon sends the leave within 100 ms of the command's exit
 ctl bob room count stage
 ctl alice status
 ctl alice --json room users lobby

@@ -24,7 +24,7 @@ namespace presence::server {
 struct RedisOptions {
   // "HOST:PORT", "[IPv6]:PORT", or a unix socket: "/path" or "unix:/path".
   std::string address = "127.0.0.1:6379";
-  Millis timeout{500};  // connect, and each command
+  Millis timeout{500};   // connect, and each command
   int connections = 16;  // pool size
 };
 

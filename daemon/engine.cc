@@ -16,17 +16,28 @@ int64_t WallNowMs() {
       .count();
 }
 
-// Steady-clock instants shown to people as wall-clock milliseconds.
-int64_t ToWallMs(std::optional<TimePoint> at) {
-  if (!at) return 0;
-  const auto offset =
-      std::chrono::duration_cast<std::chrono::milliseconds>(*at - Clock::now());
-  return WallNowMs() + offset.count();
-}
+// Converts between the steady clock the core runs on and the wall clock
+// people and the state file read, with each clock read once per batch.
+class WallClock {
+ public:
+  WallClock() : steady_(Clock::now()), wall_ms_(WallNowMs()) {}
 
-TimePoint FromWallMs(int64_t wall_ms) {
-  return Clock::now() + std::chrono::milliseconds(wall_ms - WallNowMs());
-}
+  int64_t Ms(std::optional<TimePoint> at) const {
+    if (!at) return 0;
+    return wall_ms_ +
+           std::chrono::duration_cast<std::chrono::milliseconds>(*at - steady_)
+               .count();
+  }
+  TimePoint From(int64_t wall_ms) const {
+    return steady_ + std::chrono::milliseconds(wall_ms - wall_ms_);
+  }
+  int64_t now_ms() const { return wall_ms_; }
+  TimePoint now() const { return steady_; }
+
+ private:
+  TimePoint steady_;
+  int64_t wall_ms_;
+};
 
 pb::Target ToProto(const Target& target) {
   pb::Target out;
@@ -104,11 +115,11 @@ Engine::~Engine() { Shutdown(); }
 
 void Engine::Restore(const std::vector<StoredHold>& stored) {
   Lock lock(mutex_);
-  const int64_t now_ms = WallNowMs();
-  const TimePoint now = Clock::now();
+  const WallClock clock;
+  const TimePoint now = clock.now();
   int restored = 0;
   for (const StoredHold& saved : stored) {
-    if (saved.expires_at_ms != 0 && saved.expires_at_ms <= now_ms) {
+    if (saved.expires_at_ms != 0 && saved.expires_at_ms <= clock.now_ms()) {
       spdlog::info(
           "dropping saved hold {} on {}: its TTL passed while "
           "presenced was down",
@@ -119,10 +130,10 @@ void Engine::Restore(const std::vector<StoredHold>& stored) {
               saved.target,
               saved.owner,
               false,
-              FromWallMs(saved.since_ms),
+              clock.From(saved.since_ms),
               std::nullopt};
     if (saved.expires_at_ms != 0)
-      hold.expires_at = FromWallMs(saved.expires_at_ms);
+      hold.expires_at = clock.From(saved.expires_at_ms);
     bool activated = false;
     if (!holds_.Add(hold, &activated)) continue;
     if (activated) scheduler_.Activate(hold.target, now);
@@ -135,12 +146,13 @@ void Engine::Restore(const std::vector<StoredHold>& stored) {
 void Engine::PersistLocked() {
   // A shutdown ends every hold in memory, but detached ones must outlive it.
   if (!options_.hold_file || stopping_) return;
+  const WallClock clock;
   std::vector<StoredHold> detached;
   for (const Hold* hold : holds_.All()) {
     if (hold->attached) continue;
-    detached.push_back(
-        StoredHold{hold->id, hold->target, hold->owner, ToWallMs(hold->since),
-                   hold->expires_at ? ToWallMs(hold->expires_at) : 0});
+    detached.push_back(StoredHold{hold->id, hold->target, hold->owner,
+                                  clock.Ms(hold->since),
+                                  clock.Ms(hold->expires_at)});
   }
   options_.hold_file->Save(std::move(detached));
 }
@@ -258,7 +270,13 @@ grpc::Status Engine::AddHold(const Target& target, const Owner& owner,
     scheduler_.Activate(target, now);
   }
   if (!sink) PersistLocked();
-  WakeIfSooner();
+  // Nothing is due while paused: TimingOf then has no next_due.
+  TimePoint first_need = TimePoint::max();
+  if (activated) {
+    first_need = scheduler_.TimingOf(target).next_due.value_or(first_need);
+  }
+  if (hold.expires_at) first_need = std::min(first_need, *hold.expires_at);
+  WakeBy(first_need);
   return grpc::Status::OK;
 }
 
@@ -268,8 +286,9 @@ void Engine::ReleaseLocked(const HoldTable::Removed& removed) {
   if (removed.target_released) {
     spdlog::info("last hold on {} released; leaving it",
                  removed.hold.target.ToString());
-    scheduler_.Deactivate(removed.hold.target, Clock::now());
-    WakeIfSooner();
+    const TimePoint now = Clock::now();
+    scheduler_.Deactivate(removed.hold.target, now);
+    WakeBy(now + options_.scheduler.leave_delay);
   }
 }
 
@@ -388,8 +407,7 @@ void Engine::ApplySettings(const pb::GetSettingsResponse& settings) {
     const bool was_enabled = user_enabled_.value_or(true);
     user_enabled_ = settings.user().enabled();
     if (!was_enabled && settings.user().enabled()) {
-      scheduler_.Resume(Clock::now());
-      WakeIfSooner();
+      ResumeHeartbeats();
     }
   }
   ApplyNetworkSettings(settings.network());
@@ -418,9 +436,8 @@ void Engine::ApplyNetworkSettings(const pb::NetworkSettings& network) {
   } else if (state_ == pb::SESSION_STATE_PRESENCE_DISABLED) {
     spdlog::info("presence re-enabled for this network; resuming heartbeats");
     SetState(pb::SESSION_STATE_CONNECTING);
-    scheduler_.Resume(now);
+    ResumeHeartbeats();
     Broadcast(pb::HOLD_EVENT_RECOVERED, "presence re-enabled for this network");
-    WakeIfSooner();
   }
   const Intervals current = scheduler_.intervals();
   Intervals next;
@@ -440,7 +457,7 @@ void Engine::ApplyNetworkSettings(const pb::NetworkSettings& network) {
                          ? next.user != current.user
                          : next.room != current.room;
             });
-  WakeIfSooner();
+  WakeBy(now);  // a shorter interval may make something due already
 }
 
 void Engine::SetUserEnabled(bool enabled) {
@@ -448,8 +465,7 @@ void Engine::SetUserEnabled(bool enabled) {
   const bool was = user_enabled_.value_or(true);
   user_enabled_ = enabled;
   if (enabled && !was) {
-    scheduler_.Resume(Clock::now());
-    WakeIfSooner();
+    ResumeHeartbeats();
   }
 }
 
@@ -483,24 +499,27 @@ void Engine::Login() {
     return;
   }
   SetState(pb::SESSION_STATE_CONNECTING);
-  scheduler_.Resume(Clock::now());
-  WakeIfSooner();
+  ResumeHeartbeats();
 }
 
 void Engine::CredentialsChanged() {
   Lock lock(mutex_);
   if (state_ != pb::SESSION_STATE_UNAUTHENTICATED) return;
   SetState(pb::SESSION_STATE_CONNECTING);
-  scheduler_.Resume(Clock::now());
-  WakeIfSooner();
+  ResumeHeartbeats();
 }
 
-void Engine::WakeIfSooner() {
+void Engine::ResumeHeartbeats() {
+  const TimePoint now = Clock::now();
+  scheduler_.Resume(now);
+  WakeBy(now);
+}
+
+void Engine::WakeBy(TimePoint when) {
   // Only a sleeping thread that would oversleep needs waking: a start/stop
-  // burst then costs the thread one wakeup, not one per call.
-  if (!sleeping_until_) return;
-  const std::optional<TimePoint> wake = NextWakeLocked();
-  if (wake && *wake < *sleeping_until_) wake_.notify_one();
+  // burst then costs the thread one wakeup, not one per call, and the check
+  // costs nothing per call (no scan of the schedule).
+  if (sleeping_until_ && when < *sleeping_until_) wake_.notify_one();
 }
 
 std::optional<TimePoint> Engine::NextWakeLocked() const {
@@ -673,6 +692,7 @@ pb::Status Engine::GetStatus() const {
   }
   status.mutable_online_threshold()->set_source(source);
   status.mutable_sync_interval()->set_source(source);
+  const WallClock clock;
   for (const Target& target : holds_.ActiveTargets()) {
     pb::TargetStatus* out = status.add_targets();
     *out->mutable_target() = ToProto(target);
@@ -683,13 +703,13 @@ pb::Status Engine::GetStatus() const {
       holder->set_pid(hold->owner.pid);
       holder->set_client_name(hold->owner.client_name);
       holder->set_attached(hold->attached);
-      holder->set_since_ms(ToWallMs(hold->since));
-      holder->set_expires_at_ms(ToWallMs(hold->expires_at));
+      holder->set_since_ms(clock.Ms(hold->since));
+      holder->set_expires_at_ms(clock.Ms(hold->expires_at));
     }
     const Scheduler::Timing timing = scheduler_.TimingOf(target);
-    out->set_last_sent_ms(ToWallMs(timing.last_sent));
-    out->set_last_acknowledged_ms(ToWallMs(timing.last_acknowledged));
-    out->set_next_due_ms(ToWallMs(timing.next_due));
+    out->set_last_sent_ms(clock.Ms(timing.last_sent));
+    out->set_last_acknowledged_ms(clock.Ms(timing.last_acknowledged));
+    out->set_next_due_ms(clock.Ms(timing.next_due));
   }
   status.set_last_error(last_error_);
   status.set_last_error_ms(last_error_ms_);

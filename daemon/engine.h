@@ -117,7 +117,10 @@ class Engine {
   void SetErrorLocked(const std::string& error);
   std::string NewHoldId();
   std::optional<TimePoint> NextWakeLocked() const;
-  void WakeIfSooner();
+  // Wakes the engine thread if it sleeps past `when`.
+  void WakeBy(TimePoint when);
+  // Every active target due now (presence back, login, user enabled).
+  void ResumeHeartbeats();
 
   Upstream& upstream_;
   Session& session_;

@@ -1,21 +1,11 @@
 #include "service/hold_many_reactor.h"
 
-#include <chrono>
-
 #include "contract/status_name.h"
 #include "contract/validate.h"
 #include "service/hold_request.h"
+#include "wall_clock.h"
 
 namespace presence::daemon {
-namespace {
-
-int64_t WallNowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-}  // namespace
 
 HoldManyReactor::HoldManyReactor(Engine& engine) : engine_(engine) {}
 

@@ -35,21 +35,6 @@ bool IsUnavailableReply(std::string_view error) {
   return false;
 }
 
-// Throws when Redis answered with an error reply: through `unavailable` (with
-// `broken` set, so the connection is dropped) when the error means this server
-// cannot serve now, else as RedisReplyError.
-template <typename Unavailable>
-void ThrowIfErrorReply(const Reply& reply, bool& broken,
-                       const Unavailable& unavailable) {
-  if (reply->type != REDIS_REPLY_ERROR) return;
-  const std::string error(reply->str, reply->len);
-  if (IsUnavailableReply(error)) {
-    broken = true;
-    unavailable(error);
-  }
-  throw RedisReplyError(error);
-}
-
 Reply Send(redisContext* context, const std::vector<std::string>& args) {
   std::vector<const char*> argv;
   std::vector<size_t> lengths;
@@ -192,14 +177,23 @@ Reply RedisPool::Run(redisContext*& context,
   return reply;
 }
 
-Reply RedisPool::Command(const std::vector<std::string>& args) {
+Reply RedisPool::WithConnection(
+    const std::function<Reply(redisContext*&)>& work) {
   redisContext* context = Acquire();
   bool broken = true;
   try {
-    Reply reply = Run(context, args);
+    Reply reply = work(context);
     broken = false;
-    ThrowIfErrorReply(reply, broken,
-                      [this](const std::string& why) { Unavailable(why); });
+    if (reply->type == REDIS_REPLY_ERROR) {
+      // An error reply that means this server cannot serve now drops the
+      // connection and is UNAVAILABLE; any other is the caller's error.
+      const std::string error(reply->str, reply->len);
+      if (IsUnavailableReply(error)) {
+        broken = true;
+        Unavailable(error);
+      }
+      throw RedisReplyError(error);
+    }
     Release(context, false);
     return reply;
   } catch (...) {
@@ -208,11 +202,14 @@ Reply RedisPool::Command(const std::vector<std::string>& args) {
   }
 }
 
+Reply RedisPool::Command(const std::vector<std::string>& args) {
+  return WithConnection(
+      [&](redisContext*& context) { return Run(context, args); });
+}
+
 Reply RedisPool::Eval(redis_scripts::Id script,
                       const std::vector<std::string>& argv) {
-  redisContext* context = Acquire();
-  bool broken = true;
-  try {
+  return WithConnection([&](redisContext*& context) {
     std::vector<std::string> args;
     args.reserve(argv.size() + 3);
     args.emplace_back("EVALSHA");
@@ -233,15 +230,8 @@ Reply RedisPool::Eval(redis_scripts::Id script,
       args[1] = redis_scripts::All()[script].text;
       reply = Run(context, args);
     }
-    broken = false;
-    ThrowIfErrorReply(reply, broken,
-                      [this](const std::string& why) { Unavailable(why); });
-    Release(context, false);
     return reply;
-  } catch (...) {
-    Release(context, broken);
-    throw;
-  }
+  });
 }
 
 RedisSubscriber::RedisSubscriber(

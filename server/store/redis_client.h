@@ -59,6 +59,9 @@ class RedisPool {
   redisContext* Acquire();
   void Release(redisContext* context, bool broken);
   Reply Run(redisContext*& context, const std::vector<std::string>& args);
+  // Runs `work` on a pooled connection and turns error replies into
+  // exceptions; a connection that failed is dropped, not reused.
+  Reply WithConnection(const std::function<Reply(redisContext*&)>& work);
   [[noreturn]] void Unavailable(const std::string& why) const;
 
   const RedisOptions options_;

@@ -123,11 +123,15 @@ std::vector<StoredHold> HoldFile::Load() {
 }
 
 void HoldFile::Save(std::vector<StoredHold> holds) {
+  bool was_idle;
   {
     std::lock_guard lock(mutex_);
+    was_idle = !pending_;
     pending_ = std::move(holds);
   }
-  changed_.notify_all();
+  // While a snapshot is already waiting, the writer will take the newest
+  // one when its coalescing window ends: no need to wake it per call.
+  if (was_idle) changed_.notify_all();
 }
 
 void HoldFile::Flush() {

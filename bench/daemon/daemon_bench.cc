@@ -88,6 +88,8 @@ std::unique_ptr<PresencedProcess> StartDaemon(
   options.api_key = server.api_key();
   options.user_id = "bench-user";
   options.device_id = "bench-device";
+  // As deployed: the test helper's default is debug, which logs every call.
+  options.flags = {"--log-level=info"};
   return std::make_unique<PresencedProcess>(options);
 }
 

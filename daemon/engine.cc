@@ -6,6 +6,7 @@
 
 #include "contract/duration.h"
 #include "contract/limits.h"
+#include "memory.h"
 #include "wall_clock.h"
 
 namespace presence::daemon {
@@ -255,6 +256,7 @@ grpc::Status Engine::AddHold(const Target& target, const Owner& owner,
 void Engine::ReleaseLocked(const HoldTable::Removed& removed) {
   sinks_.erase(removed.hold.id);
   awaiting_first_ack_.erase(removed.hold.id);
+  HoldReleased();
   if (removed.target_released) {
     spdlog::info("last hold on {} released; leaving it",
                  removed.hold.target.ToString());

@@ -223,7 +223,6 @@ int Run(const Flags& flags) {
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   builder.RegisterService(&service);
-  ConfigureServerMemory(builder);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   listener->Serve(server.get());
   spdlog::info("presenced {} serving {} for user {} (device {}), upstream {}{}",

@@ -4,40 +4,49 @@
 // ~1.5 KB of our own (reactor, hold table and scheduler entries). None of
 // gRPC's HTTP/2 knobs (lookahead, BDP probe, write buffer, HPACK table,
 // poller counts, resource quota) changes that figure, so they are left at
-// their defaults. What does help: fewer malloc arenas, and handing freed
-// heap back after a mass release (glibc keeps it otherwise: 214 MiB stayed
-// resident after 10,000 holds were released; with the trim, 32 MiB).
+// their defaults; GRPC_ARG_MINIMAL_STACK would save ~1 KB a stream but
+// drops the deadline and message-size filters, so it stays off. What does help:
+// fewer malloc arenas, and handing freed heap back after a mass release (glibc
+// keeps it otherwise: 214 MiB stayed resident after 10,000 holds were released;
+// with the trim, 32 MiB).
 #include "memory.h"
 
-#include <grpcpp/server_builder.h>
 #include <malloc.h>
 #include <spdlog/spdlog.h>
 
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstddef>
 #include <mutex>
 #include <thread>
 
 namespace presence::daemon {
 namespace {
 
+// What one stream's gRPC call and one hold's own state cost (heaptrack).
+constexpr std::size_t kStreamBytes = 16 * 1024;
+constexpr std::size_t kHoldBytes = 1536;
+
 // Trims from one thread that sleeps on a condition variable: no periodic
 // wakeup, and no thread at all until the first batch of streams has ended.
 class Trimmer {
  public:
-  void Ended() {
-    if (ended_.fetch_add(1, std::memory_order_relaxed) + 1 < kBatch) return;
+  void Released(std::size_t bytes) {
+    if (released_.fetch_add(bytes, std::memory_order_relaxed) + bytes <
+        kTrimAfterBytes) {
+      return;
+    }
     std::lock_guard lock(mutex_);
-    ended_ = 0;
+    released_ = 0;
     pending_ = true;
     if (!thread_.joinable()) thread_ = std::thread([this] { Loop(); });
     wake_.notify_one();
   }
 
  private:
-  // ~16 KB of gRPC call state per stream: a trim is worth it after ~8 MB.
-  static constexpr int kBatch = 512;
+  // A trim is worth it once about 8 MB were freed.
+  static constexpr std::size_t kTrimAfterBytes = 8 << 20;
   // A mass release comes in a burst: trim once it has been quiet this long.
   static constexpr std::chrono::milliseconds kQuiet{200};
 
@@ -60,7 +69,7 @@ class Trimmer {
     }
   }
 
-  std::atomic<int> ended_{0};
+  std::atomic<std::size_t> released_{0};
   std::mutex mutex_;
   std::condition_variable wake_;
   bool pending_ = false;
@@ -81,13 +90,8 @@ void TuneAllocator() {
   mallopt(M_ARENA_MAX, 2);
 }
 
-void ConfigureServerMemory(grpc::ServerBuilder&) {
-  // Deliberately nothing (see the top of this file). GRPC_ARG_MINIMAL_STACK
-  // would save ~1 KB a stream (206 -> 196 MiB at 10,000 holds) but drops the
-  // server's deadline and message-size filters: a local client could then
-  // send a message of any size.
-}
+void StreamEnded() { TheTrimmer().Released(kStreamBytes); }
 
-void StreamEnded() { TheTrimmer().Ended(); }
+void HoldReleased() { TheTrimmer().Released(kHoldBytes); }
 
 }  // namespace presence::daemon

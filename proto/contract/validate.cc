@@ -45,8 +45,8 @@ std::string CheckId(std::string_view field, std::string_view value) {
   const std::string name(field);
   if (value.empty()) return name + " must not be empty";
   if (value.size() > kMaxIdBytes) {
-    return name + " is " + std::to_string(value.size()) +
-           " bytes; at most " + std::to_string(kMaxIdBytes) + " are allowed";
+    return name + " is " + std::to_string(value.size()) + " bytes; at most " +
+           std::to_string(kMaxIdBytes) + " are allowed";
   }
   for (std::size_t i = 0; i < value.size();) {
     char32_t c;
@@ -71,8 +71,8 @@ std::string CheckIdList(std::string_view field,
            " entries; at most " + std::to_string(max_count) + " are allowed";
   }
   for (std::size_t i = 0; i < values.size(); ++i) {
-    std::string error = CheckId(
-        std::string(field) + "[" + std::to_string(i) + "]", values[i]);
+    std::string error =
+        CheckId(std::string(field) + "[" + std::to_string(i) + "]", values[i]);
     if (!error.empty()) return error;
   }
   return {};

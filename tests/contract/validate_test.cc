@@ -23,8 +23,8 @@ TEST(CheckId, RejectsTooLong) {
 }
 
 TEST(CheckId, RejectsInvalidUtf8) {
-  for (const char* bad : {"\xFF", "a\xC3", "\xC0\xAF", "\xED\xA0\x80",
-                          "\xF4\x90\x80\x80"}) {
+  for (const char* bad :
+       {"\xFF", "a\xC3", "\xC0\xAF", "\xED\xA0\x80", "\xF4\x90\x80\x80"}) {
     const std::string error = CheckId("room_id", bad);
     EXPECT_NE(error.find("room_id is not valid UTF-8"), std::string::npos)
         << error;

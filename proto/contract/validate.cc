@@ -41,6 +41,19 @@ bool IsControl(char32_t c) { return c < 0x20 || (c >= 0x7F && c <= 0x9F); }
 
 }  // namespace
 
+std::string CheckUtf8(std::string_view field, std::string_view value) {
+  for (std::size_t i = 0; i < value.size();) {
+    char32_t c;
+    const std::size_t length = DecodeUtf8(value, i, c);
+    if (length == 0) {
+      return std::string(field) + " is not valid UTF-8 (at byte " +
+             std::to_string(i) + ")";
+    }
+    i += length;
+  }
+  return {};
+}
+
 std::string CheckId(std::string_view field, std::string_view value) {
   const std::string name(field);
   if (value.empty()) return name + " must not be empty";
@@ -48,12 +61,12 @@ std::string CheckId(std::string_view field, std::string_view value) {
     return name + " is " + std::to_string(value.size()) + " bytes; at most " +
            std::to_string(kMaxIdBytes) + " are allowed";
   }
+  if (std::string error = CheckUtf8(field, value); !error.empty()) {
+    return error;
+  }
   for (std::size_t i = 0; i < value.size();) {
     char32_t c;
     const std::size_t length = DecodeUtf8(value, i, c);
-    if (length == 0) {
-      return name + " is not valid UTF-8 (at byte " + std::to_string(i) + ")";
-    }
     if (IsControl(c)) {
       return name + " contains a control character (at byte " +
              std::to_string(i) + ")";

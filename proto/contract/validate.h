@@ -9,6 +9,9 @@
 
 namespace presence {
 
+// Valid UTF-8: no malformed, overlong or surrogate sequences.
+std::string CheckUtf8(std::string_view field, std::string_view value);
+
 // Non-empty, at most kMaxIdBytes, valid UTF-8, no control characters.
 std::string CheckId(std::string_view field, std::string_view value);
 

@@ -18,6 +18,7 @@
 #include <sstream>
 
 #include "config.h"
+#include "contract/protobuf_log.h"
 #include "engine.h"
 #include "hold_file.h"
 #include "memory.h"
@@ -108,6 +109,7 @@ void SetUpLogging(const std::string& level) {
   if (std::getenv("JOURNAL_STREAM")) logger->set_pattern("<%l> %v");
   spdlog::set_default_logger(logger);
   spdlog::set_level(spdlog::level::from_str(level));
+  RouteProtobufLogsToSpdlog();
 }
 
 std::optional<gid_t> GroupId(const std::string& name) {

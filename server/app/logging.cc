@@ -5,6 +5,8 @@
 
 #include <cstdlib>
 
+#include "contract/protobuf_log.h"
+
 namespace presence::server {
 
 void SetUpLogging(const std::string& level) {
@@ -13,6 +15,7 @@ void SetUpLogging(const std::string& level) {
   logger->set_pattern(journald ? "<%l> %v" : "%Y-%m-%d %H:%M:%S.%e [%l] %v");
   logger->set_level(spdlog::level::from_str(level));
   spdlog::set_default_logger(logger);
+  RouteProtobufLogsToSpdlog();
 }
 
 }  // namespace presence::server

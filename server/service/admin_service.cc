@@ -3,8 +3,10 @@
 #include <spdlog/spdlog.h>
 
 #include "contract/duration.h"
+#include "contract/request_parser.h"
 #include "service/convert.h"
 #include "service/store_errors.h"
+#include "service/stream_reactor.h"
 
 namespace presence::server {
 namespace {
@@ -65,39 +67,40 @@ AdminServiceImpl::AdminServiceImpl(PresenceStore& store, Auth& auth,
     : store_(store), auth_(auth), clock_(std::move(clock)) {}
 
 grpc::ServerUnaryReactor* AdminServiceImpl::GetNetworkSettings(
-    grpc::CallbackServerContext* context, const v1::GetNetworkSettingsRequest*,
-    v1::NetworkSettings* response) {
-  grpc::Status status = auth_.AuthorizeAdmin(*context);
-  if (status.ok()) {
-    status = GuardStore([&] {
-      ToProto(store_.GetNetworkSettings(clock_()), response);
-      return grpc::Status::OK;
-    });
-  }
-  auto* reactor = context->DefaultReactor();
-  reactor->Finish(std::move(status));
-  return reactor;
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* in,
+    grpc::ByteBuffer* out) {
+  return FinishNow(
+      context, ServeParsed<v1::GetNetworkSettingsRequest, v1::NetworkSettings>(
+                   *in, out, [&](const auto&, auto* response) {
+                     grpc::Status status = auth_.AuthorizeAdmin(*context);
+                     if (!status.ok()) return status;
+                     return GuardStore([&] {
+                       ToProto(store_.GetNetworkSettings(clock_()), response);
+                       return grpc::Status::OK;
+                     });
+                   }));
 }
 
 grpc::ServerUnaryReactor* AdminServiceImpl::UpdateNetworkSettings(
-    grpc::CallbackServerContext* context,
-    const v1::UpdateNetworkSettingsRequest* request,
-    v1::NetworkSettings* response) {
-  NetworkSettingsUpdate update;
-  grpc::Status status = auth_.AuthorizeAdmin(*context);
-  if (status.ok()) status = ReadUpdate(*request, &update);
-  if (status.ok()) {
-    status = GuardStore([&] {
-      const NetworkSettings settings =
-          store_.UpdateNetworkSettings(update, clock_());
-      spdlog::info("network settings changed by admin: {}", Describe(settings));
-      ToProto(settings, response);
-      return grpc::Status::OK;
-    });
-  }
-  auto* reactor = context->DefaultReactor();
-  reactor->Finish(std::move(status));
-  return reactor;
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* in,
+    grpc::ByteBuffer* out) {
+  return FinishNow(
+      context,
+      ServeParsed<v1::UpdateNetworkSettingsRequest, v1::NetworkSettings>(
+          *in, out, [&](const auto& request, auto* response) {
+            NetworkSettingsUpdate update;
+            grpc::Status status = auth_.AuthorizeAdmin(*context);
+            if (status.ok()) status = ReadUpdate(request, &update);
+            if (!status.ok()) return status;
+            return GuardStore([&] {
+              const NetworkSettings settings =
+                  store_.UpdateNetworkSettings(update, clock_());
+              spdlog::info("network settings changed by admin: {}",
+                           Describe(settings));
+              ToProto(settings, response);
+              return grpc::Status::OK;
+            });
+          }));
 }
 
 }  // namespace presence::server

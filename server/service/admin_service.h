@@ -1,5 +1,6 @@
 // AdminService: read and change the network settings at run time. Watchers
-// hear about changes through the store's listener.
+// hear about changes through the store's listener. Its methods parse their
+// own requests, like PresenceServiceImpl's.
 #pragma once
 
 #include "presence/v1/upstream.grpc.pb.h"
@@ -8,18 +9,19 @@
 
 namespace presence::server {
 
-class AdminServiceImpl final : public v1::AdminService::CallbackService {
+class AdminServiceImpl final
+    : public v1::AdminService::WithRawCallbackMethod_GetNetworkSettings<
+          v1::AdminService::WithRawCallbackMethod_UpdateNetworkSettings<
+              v1::AdminService::Service>> {
  public:
   AdminServiceImpl(PresenceStore& store, Auth& auth, Clock clock);
 
   grpc::ServerUnaryReactor* GetNetworkSettings(
-      grpc::CallbackServerContext* context,
-      const v1::GetNetworkSettingsRequest* request,
-      v1::NetworkSettings* response) override;
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+      grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* UpdateNetworkSettings(
-      grpc::CallbackServerContext* context,
-      const v1::UpdateNetworkSettingsRequest* request,
-      v1::NetworkSettings* response) override;
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+      grpc::ByteBuffer* response) override;
 
  private:
   PresenceStore& store_;

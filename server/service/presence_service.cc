@@ -1,6 +1,7 @@
 #include "service/presence_service.h"
 
 #include "contract/limits.h"
+#include "contract/request_parser.h"
 #include "contract/validate.h"
 #include "service/convert.h"
 #include "service/page_token.h"
@@ -39,231 +40,258 @@ grpc::Status ReadPaging(int page_size, const std::string& page_token, int* size,
   return grpc::Status::OK;
 }
 
-grpc::ServerUnaryReactor* Done(grpc::CallbackServerContext* context,
-                               grpc::Status status) {
-  auto* reactor = context->DefaultReactor();
-  reactor->Finish(std::move(status));
-  return reactor;
-}
-
 }  // namespace
 
 PresenceServiceImpl::PresenceServiceImpl(PresenceStore& store, Auth& auth,
                                          WatchHub& hub, Clock clock)
     : store_(store), auth_(auth), hub_(hub), clock_(std::move(clock)) {}
 
-template <typename Handler>
+template <typename Request, typename Response, typename Handler>
 grpc::ServerUnaryReactor* PresenceServiceImpl::Authenticated(
-    grpc::CallbackServerContext* context, Handler&& handle) {
-  const Time now = clock_();
-  return Done(context, GuardStore([&] {
-                Session session;
-                grpc::Status status =
-                    auth_.Authenticate(*context, now, &session);
-                if (status.ok()) status = handle(session, now);
-                return status;
-              }));
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer& in,
+    grpc::ByteBuffer* out, Handler&& handle) {
+  return FinishNow(
+      context, ServeParsed<Request, Response>(
+                   in, out, [&](const Request& request, Response* response) {
+                     const Time now = clock_();
+                     return GuardStore([&] {
+                       Session session;
+                       grpc::Status status =
+                           auth_.Authenticate(*context, now, &session);
+                       if (status.ok()) {
+                         status = handle(request, response, session, now);
+                       }
+                       return status;
+                     });
+                   }));
 }
 
 grpc::ServerUnaryReactor* PresenceServiceImpl::CreateSession(
-    grpc::CallbackServerContext* context,
-    const v1::CreateSessionRequest* request,
-    v1::CreateSessionResponse* response) {
-  return Done(context, GuardStore([&] {
-                return auth_.CreateSession(*request, clock_(), response);
-              }));
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* in,
+    grpc::ByteBuffer* out) {
+  return FinishNow(
+      context, ServeParsed<v1::CreateSessionRequest, v1::CreateSessionResponse>(
+                   *in, out, [&](const auto& request, auto* response) {
+                     return GuardStore([&] {
+                       return auth_.CreateSession(request, clock_(), response);
+                     });
+                   }));
 }
 
 grpc::ServerUnaryReactor* PresenceServiceImpl::GetSettings(
-    grpc::CallbackServerContext* context, const v1::GetSettingsRequest*,
-    v1::GetSettingsResponse* response) {
-  return Authenticated(context, [&](const Session& session, Time now) {
-    ToProto(store_.GetNetworkSettings(now), response->mutable_network());
-    ToProto(store_.GetUserSettings(session.user_id, now),
-            response->mutable_user());
-    return grpc::Status::OK;
-  });
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* in,
+    grpc::ByteBuffer* out) {
+  return Authenticated<v1::GetSettingsRequest, v1::GetSettingsResponse>(
+      context, *in, out,
+      [&](const auto&, auto* response, const Session& session, Time now) {
+        ToProto(store_.GetNetworkSettings(now), response->mutable_network());
+        ToProto(store_.GetUserSettings(session.user_id, now),
+                response->mutable_user());
+        return grpc::Status::OK;
+      });
 }
 
 grpc::ServerUnaryReactor* PresenceServiceImpl::SetUserPresenceEnabled(
-    grpc::CallbackServerContext* context,
-    const v1::SetUserPresenceEnabledRequest* request,
-    v1::GetSettingsResponse* response) {
-  return Authenticated(context, [&](const Session& session, Time now) {
-    ToProto(
-        store_.SetUserPresenceEnabled(session.user_id, request->enabled(), now),
-        response->mutable_user());
-    ToProto(store_.GetNetworkSettings(now), response->mutable_network());
-    return grpc::Status::OK;
-  });
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* in,
+    grpc::ByteBuffer* out) {
+  return Authenticated<v1::SetUserPresenceEnabledRequest,
+                       v1::GetSettingsResponse>(
+      context, *in, out,
+      [&](const auto& request, auto* response, const Session& session,
+          Time now) {
+        ToProto(store_.SetUserPresenceEnabled(session.user_id,
+                                              request.enabled(), now),
+                response->mutable_user());
+        ToProto(store_.GetNetworkSettings(now), response->mutable_network());
+        return grpc::Status::OK;
+      });
 }
 
-grpc::ServerWriteReactor<v1::GetSettingsResponse>*
-PresenceServiceImpl::WatchSettings(grpc::CallbackServerContext* context,
-                                   const v1::WatchSettingsRequest*) {
+grpc::ServerWriteReactor<grpc::ByteBuffer>* PresenceServiceImpl::WatchSettings(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* in) {
+  v1::WatchSettingsRequest request;
   Session session;
-  if (grpc::Status status = GuardStore(
-          [&] { return auth_.Authenticate(*context, clock_(), &session); });
-      !status.ok()) {
-    return new FailedStream<v1::GetSettingsResponse>(std::move(status));
+  grpc::Status status = ParseRequest(*in, &request);
+  if (status.ok()) {
+    status = GuardStore(
+        [&] { return auth_.Authenticate(*context, clock_(), &session); });
   }
+  if (!status.ok()) return new FailedStream(std::move(status));
   return new SettingsWatch(hub_, store_, clock_, session.user_id);
 }
 
 grpc::ServerUnaryReactor* PresenceServiceImpl::Heartbeat(
-    grpc::CallbackServerContext* context, const v1::HeartbeatRequest* request,
-    v1::HeartbeatResponse* response) {
-  return Authenticated(context, [&](const Session& session, Time now) {
-    std::vector<std::string> room_ids;
-    if (auto status = ReadIds("room_ids", request->room_ids(), kMaxRoomsPerCall,
-                              &room_ids);
-        !status.ok()) {
-      return status;
-    }
-    const HeartbeatResult result = store_.Heartbeat(
-        session.user_id, session.device_id, request->user(), room_ids, now);
-    switch (result.outcome) {
-      case HeartbeatOutcome::kPresenceDisabled:
-        return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
-                            "presence is disabled for this network");
-      case HeartbeatOutcome::kUserNotEnabled:
-        return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
-                            "presence is not enabled for user " +
-                                session.user_id +
-                                "; enable it first (SetUserPresenceEnabled)");
-      case HeartbeatOutcome::kAccepted:
-        break;
-    }
-    response->set_server_time_ms(ToUnixMillis(now));
-    ToProto(result.settings, response->mutable_network());
-    return grpc::Status::OK;
-  });
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* in,
+    grpc::ByteBuffer* out) {
+  return Authenticated<v1::HeartbeatRequest, v1::HeartbeatResponse>(
+      context, *in, out,
+      [&](const auto& request, auto* response, const Session& session,
+          Time now) {
+        std::vector<std::string> room_ids;
+        if (auto status = ReadIds("room_ids", request.room_ids(),
+                                  kMaxRoomsPerCall, &room_ids);
+            !status.ok()) {
+          return status;
+        }
+        const HeartbeatResult result = store_.Heartbeat(
+            session.user_id, session.device_id, request.user(), room_ids, now);
+        switch (result.outcome) {
+          case HeartbeatOutcome::kPresenceDisabled:
+            return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
+                                "presence is disabled for this network");
+          case HeartbeatOutcome::kUserNotEnabled:
+            return grpc::Status(
+                grpc::StatusCode::FAILED_PRECONDITION,
+                "presence is not enabled for user " + session.user_id +
+                    "; enable it first (SetUserPresenceEnabled)");
+          case HeartbeatOutcome::kAccepted:
+            break;
+        }
+        response->set_server_time_ms(ToUnixMillis(now));
+        ToProto(result.settings, response->mutable_network());
+        return grpc::Status::OK;
+      });
 }
 
 grpc::ServerUnaryReactor* PresenceServiceImpl::Leave(
-    grpc::CallbackServerContext* context, const v1::LeaveRequest* request,
-    v1::LeaveResponse*) {
-  return Authenticated(context, [&](const Session& session, Time now) {
-    std::vector<std::string> room_ids;
-    if (auto status = ReadIds("room_ids", request->room_ids(), kMaxRoomsPerCall,
-                              &room_ids);
-        !status.ok()) {
-      return status;
-    }
-    store_.Leave(session.user_id, session.device_id, request->user(), room_ids,
-                 now);
-    return grpc::Status::OK;
-  });
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* in,
+    grpc::ByteBuffer* out) {
+  return Authenticated<v1::LeaveRequest, v1::LeaveResponse>(
+      context, *in, out,
+      [&](const auto& request, auto*, const Session& session, Time now) {
+        std::vector<std::string> room_ids;
+        if (auto status = ReadIds("room_ids", request.room_ids(),
+                                  kMaxRoomsPerCall, &room_ids);
+            !status.ok()) {
+          return status;
+        }
+        store_.Leave(session.user_id, session.device_id, request.user(),
+                     room_ids, now);
+        return grpc::Status::OK;
+      });
 }
 
 grpc::ServerUnaryReactor* PresenceServiceImpl::GetUserPresence(
-    grpc::CallbackServerContext* context,
-    const v1::GetUserPresenceRequest* request,
-    v1::GetUserPresenceResponse* response) {
-  return Authenticated(context, [&](const Session&, Time now) {
-    std::vector<std::string> user_ids;
-    if (auto status = ReadIds("user_ids", request->user_ids(),
-                              kMaxUserIdsPerRead, &user_ids);
-        !status.ok()) {
-      return status;
-    }
-    for (const auto& presence : store_.GetUserPresence(user_ids, now)) {
-      ToProto(presence, response->add_presences());
-    }
-    return grpc::Status::OK;
-  });
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* in,
+    grpc::ByteBuffer* out) {
+  return Authenticated<v1::GetUserPresenceRequest, v1::GetUserPresenceResponse>(
+      context, *in, out,
+      [&](const auto& request, auto* response, const Session&, Time now) {
+        std::vector<std::string> user_ids;
+        if (auto status = ReadIds("user_ids", request.user_ids(),
+                                  kMaxUserIdsPerRead, &user_ids);
+            !status.ok()) {
+          return status;
+        }
+        for (const auto& presence : store_.GetUserPresence(user_ids, now)) {
+          ToProto(presence, response->add_presences());
+        }
+        return grpc::Status::OK;
+      });
 }
 
 grpc::ServerUnaryReactor* PresenceServiceImpl::GetOnlineUserCount(
-    grpc::CallbackServerContext* context, const v1::GetOnlineUserCountRequest*,
-    v1::GetOnlineUserCountResponse* response) {
-  return Authenticated(context, [&](const Session&, Time now) {
-    response->set_count(store_.OnlineUserCount(now));
-    return grpc::Status::OK;
-  });
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* in,
+    grpc::ByteBuffer* out) {
+  return Authenticated<v1::GetOnlineUserCountRequest,
+                       v1::GetOnlineUserCountResponse>(
+      context, *in, out,
+      [&](const auto&, auto* response, const Session&, Time now) {
+        response->set_count(store_.OnlineUserCount(now));
+        return grpc::Status::OK;
+      });
 }
 
 grpc::ServerUnaryReactor* PresenceServiceImpl::ListOnlineUsers(
-    grpc::CallbackServerContext* context,
-    const v1::ListOnlineUsersRequest* request,
-    v1::ListOnlineUsersResponse* response) {
-  return Authenticated(context, [&](const Session&, Time now) {
-    int page_size;
-    std::string after;
-    if (auto status = ReadPaging(request->page_size(), request->page_token(),
-                                 &page_size, &after);
-        !status.ok()) {
-      return status;
-    }
-    const auto page = store_.ListOnlineUsers(after, page_size, now);
-    for (const auto& user : page.items) ToProto(user, response->add_users());
-    if (page.more) {
-      response->set_next_page_token(EncodePageToken(page.items.back().user_id));
-    }
-    return grpc::Status::OK;
-  });
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* in,
+    grpc::ByteBuffer* out) {
+  return Authenticated<v1::ListOnlineUsersRequest, v1::ListOnlineUsersResponse>(
+      context, *in, out,
+      [&](const auto& request, auto* response, const Session&, Time now) {
+        int page_size;
+        std::string after;
+        if (auto status = ReadPaging(request.page_size(), request.page_token(),
+                                     &page_size, &after);
+            !status.ok()) {
+          return status;
+        }
+        const auto page = store_.ListOnlineUsers(after, page_size, now);
+        for (const auto& user : page.items)
+          ToProto(user, response->add_users());
+        if (page.more) {
+          response->set_next_page_token(
+              EncodePageToken(page.items.back().user_id));
+        }
+        return grpc::Status::OK;
+      });
 }
 
 grpc::ServerUnaryReactor* PresenceServiceImpl::GetRoomViewerCount(
-    grpc::CallbackServerContext* context,
-    const v1::GetRoomViewerCountRequest* request,
-    v1::GetRoomViewerCountResponse* response) {
-  return Authenticated(context, [&](const Session&, Time now) {
-    if (std::string error = CheckId("room_id", request->room_id());
-        !error.empty()) {
-      return Invalid(std::move(error));
-    }
-    response->set_count(store_.RoomViewerCount(request->room_id(), now));
-    response->set_reference_time_ms(ToUnixMillis(now));
-    return grpc::Status::OK;
-  });
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* in,
+    grpc::ByteBuffer* out) {
+  return Authenticated<v1::GetRoomViewerCountRequest,
+                       v1::GetRoomViewerCountResponse>(
+      context, *in, out,
+      [&](const auto& request, auto* response, const Session&, Time now) {
+        if (std::string error = CheckId("room_id", request.room_id());
+            !error.empty()) {
+          return Invalid(std::move(error));
+        }
+        response->set_count(store_.RoomViewerCount(request.room_id(), now));
+        response->set_reference_time_ms(ToUnixMillis(now));
+        return grpc::Status::OK;
+      });
 }
 
 grpc::ServerUnaryReactor* PresenceServiceImpl::ListRoomViewers(
-    grpc::CallbackServerContext* context,
-    const v1::ListRoomViewersRequest* request,
-    v1::ListRoomViewersResponse* response) {
-  return Authenticated(context, [&](const Session&, Time now) {
-    if (std::string error = CheckId("room_id", request->room_id());
-        !error.empty()) {
-      return Invalid(std::move(error));
-    }
-    int page_size;
-    std::string after;
-    if (auto status = ReadPaging(request->page_size(), request->page_token(),
-                                 &page_size, &after);
-        !status.ok()) {
-      return status;
-    }
-    const auto page =
-        store_.ListRoomViewers(request->room_id(), after, page_size, now);
-    for (const auto& viewer : page.items) {
-      ToProto(viewer, response->add_viewers());
-    }
-    if (page.more) {
-      response->set_next_page_token(EncodePageToken(page.items.back().user_id));
-    }
-    return grpc::Status::OK;
-  });
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* in,
+    grpc::ByteBuffer* out) {
+  return Authenticated<v1::ListRoomViewersRequest, v1::ListRoomViewersResponse>(
+      context, *in, out,
+      [&](const auto& request, auto* response, const Session&, Time now) {
+        if (std::string error = CheckId("room_id", request.room_id());
+            !error.empty()) {
+          return Invalid(std::move(error));
+        }
+        int page_size;
+        std::string after;
+        if (auto status = ReadPaging(request.page_size(), request.page_token(),
+                                     &page_size, &after);
+            !status.ok()) {
+          return status;
+        }
+        const auto page =
+            store_.ListRoomViewers(request.room_id(), after, page_size, now);
+        for (const auto& viewer : page.items) {
+          ToProto(viewer, response->add_viewers());
+        }
+        if (page.more) {
+          response->set_next_page_token(
+              EncodePageToken(page.items.back().user_id));
+        }
+        return grpc::Status::OK;
+      });
 }
 
-grpc::ServerWriteReactor<v1::WatchEvent>* PresenceServiceImpl::Watch(
-    grpc::CallbackServerContext* context, const v1::WatchRequest* request) {
+grpc::ServerWriteReactor<grpc::ByteBuffer>* PresenceServiceImpl::Watch(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* in) {
+  v1::WatchRequest request;
   Session session;
-  grpc::Status status = GuardStore(
-      [&] { return auth_.Authenticate(*context, clock_(), &session); });
   std::vector<std::string> user_ids, room_ids;
+  grpc::Status status = ParseRequest(*in, &request);
+  if (status.ok()) {
+    status = GuardStore(
+        [&] { return auth_.Authenticate(*context, clock_(), &session); });
+  }
   if (status.ok()) {
     status =
-        ReadIds("user_ids", request->user_ids(), kMaxUserIdsPerRead, &user_ids);
+        ReadIds("user_ids", request.user_ids(), kMaxUserIdsPerRead, &user_ids);
   }
   if (status.ok()) {
     status =
-        ReadIds("room_ids", request->room_ids(), kMaxRoomsPerCall, &room_ids);
+        ReadIds("room_ids", request.room_ids(), kMaxRoomsPerCall, &room_ids);
   }
-  if (!status.ok()) {
-    return new FailedStream<v1::WatchEvent>(std::move(status));
-  }
+  if (!status.ok()) return new FailedStream(std::move(status));
   return new PresenceWatch(hub_, store_, clock_, user_ids, room_ids);
 }
 

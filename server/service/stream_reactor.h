@@ -1,6 +1,8 @@
 // A server-streaming reactor that writes one message at a time, coalescing
 // what piles up meanwhile, and finishes exactly once: on Close(), on client
-// cancel, or after a failed write. No thread is held per stream.
+// cancel, or after a failed write. No thread is held per stream. It writes
+// serialized bytes because the service's methods are raw (see
+// contract/request_parser.h).
 //
 // Subclasses keep their state under mu_, produce the next message in
 // NextMessageLocked(), call Pump() after changing state, and unregister
@@ -11,10 +13,12 @@
 
 #include <mutex>
 
+#include "contract/request_parser.h"
+
 namespace presence::server {
 
 template <typename Message>
-class StreamReactor : public grpc::ServerWriteReactor<Message> {
+class StreamReactor : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
  public:
   // Ends the stream with `status` once any write in flight is done.
   void Close(grpc::Status status) {
@@ -61,24 +65,40 @@ class StreamReactor : public grpc::ServerWriteReactor<Message> {
       return;
     }
     if (!NextMessageLocked(&message_)) return;
+    if (grpc::Status status = SerializeResponse(message_, &wire_);
+        !status.ok()) {
+      closing_ = true;
+      status_ = std::move(status);
+      lock.unlock();
+      Pump();
+      return;
+    }
     writing_ = true;
     lock.unlock();
-    this->StartWrite(&message_);
+    this->StartWrite(&wire_);
   }
 
   std::mutex mu_;
 
  private:
-  Message message_;  // owned by gRPC while writing_
+  Message message_;
+  grpc::ByteBuffer wire_;  // message_ serialized; owned by gRPC while writing_
   bool writing_ = false;
   bool closing_ = false;
   bool finished_ = false;
   grpc::Status status_;
 };
 
+// A unary call answered at once with `status`.
+inline grpc::ServerUnaryReactor* FinishNow(grpc::CallbackServerContext* context,
+                                           grpc::Status status) {
+  auto* reactor = context->DefaultReactor();
+  reactor->Finish(std::move(status));
+  return reactor;
+}
+
 // A stream rejected before it started (bad token, bad input).
-template <typename Message>
-class FailedStream final : public grpc::ServerWriteReactor<Message> {
+class FailedStream final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
  public:
   explicit FailedStream(grpc::Status status) {
     this->Finish(std::move(status));

@@ -1,6 +1,7 @@
 // Every bad input is INVALID_ARGUMENT naming the field, and the server
 // stays up.
 #include "service_fixture.h"
+#include "support/raw_call.h"
 
 namespace presence::testing {
 namespace {
@@ -43,16 +44,58 @@ TEST_F(ValidationTest, CreateSessionChecksUserAndDevice) {
   EXPECT_TRUE(status.ok()) << "256 bytes is allowed";
 }
 
-// proto3 strings must be UTF-8, so protobuf rejects such a request before
-// any handler runs (gRPC 1.51 answers UNIMPLEMENTED); the server must just
-// stay up. CheckId's own UTF-8 rule is covered by the contract tests.
-TEST_F(ValidationTest, InvalidUtf8NeverReachesTheHandlerAndServerStaysUp) {
+// proto3 strings must be UTF-8 and protobuf refuses to parse any that is
+// not, so the service parses requests itself to name the field.
+TEST_F(ValidationTest, InvalidUtf8IsInvalidArgumentNamingTheField) {
   grpc::Status status;
   client_.Login(server_.api_key(), "\xff\xfe", "d", &status);
-  EXPECT_FALSE(status.ok());
-  EXPECT_NE(Heartbeat(token_, false, {"\xc0\x80"}).error_code(),
-            StatusCode::OK);
-  EXPECT_TRUE(Heartbeat(token_, false, {"fine"}).ok());
+  ExpectInvalid(status, "user_id is not valid UTF-8 (at byte 0)");
+  ExpectInvalid(Heartbeat(token_, false, {"fine", "ok\xc0\x80"}),
+                "room_ids[1] is not valid UTF-8 (at byte 2)");
+  ExpectInvalid(Leave(token_, false, {"\xed\xa0\x80"}),
+                "room_ids[0] is not valid UTF-8");
+
+  v1::GetRoomViewerCountRequest count_request;
+  count_request.set_room_id("r\xff");
+  v1::GetRoomViewerCountResponse count;
+  ExpectInvalid(
+      client_.presence().GetRoomViewerCount(
+          UpstreamClient::Context(token_).get(), count_request, &count),
+      "room_id is not valid UTF-8");
+
+  v1::ListOnlineUsersRequest page_request;
+  page_request.set_page_token("\xff");
+  v1::ListOnlineUsersResponse page;
+  ExpectInvalid(client_.presence().ListOnlineUsers(
+                    UpstreamClient::Context(token_).get(), page_request, &page),
+                "page_token is not valid UTF-8");
+
+  v1::WatchRequest watch_request;
+  watch_request.add_room_ids("fine");
+  watch_request.add_room_ids("\xf4\x90\x80\x80");
+  auto context = UpstreamClient::Context(token_);
+  auto reader = client_.presence().Watch(context.get(), watch_request);
+  v1::WatchEvent event;
+  EXPECT_FALSE(reader->Read(&event));
+  ExpectInvalid(reader->Finish(), "room_ids[1] is not valid UTF-8");
+
+  EXPECT_TRUE(Heartbeat(token_, false, {"fine"}).ok()) << "still serving";
+}
+
+TEST_F(ValidationTest, BytesThatAreNoRequestAreInvalidArgument) {
+  // Field 2 (room_ids) announces 9 bytes and carries 5.
+  auto context = UpstreamClient::Context(token_);
+  ExpectInvalid(
+      CallWithBytes(client_.channel(), context.get(),
+                    "/presence.v1.PresenceService/Heartbeat", "\x12\x09short"),
+      "not a valid presence.v1.HeartbeatRequest message");
+  auto admin = UpstreamClient::Context();
+  admin->AddMetadata("authorization", server_.admin_authorization());
+  ExpectInvalid(
+      CallWithBytes(client_.channel(), admin.get(),
+                    "/presence.v1.AdminService/UpdateNetworkSettings", "\xff"),
+      "not a valid presence.v1.UpdateNetworkSettingsRequest");
+  EXPECT_TRUE(Heartbeat(token_, false, {"fine"}).ok()) << "still serving";
 }
 
 TEST_F(ValidationTest, HeartbeatAndLeaveCheckRoomIds) {

@@ -26,6 +26,7 @@ class UpstreamClient {
                     const std::string& device_id,
                     grpc::Status* status = nullptr);
 
+  const std::shared_ptr<grpc::Channel>& channel() const { return channel_; }
   v1::PresenceService::Stub& presence() { return *presence_; }
   v1::AdminService::Stub& admin() { return *admin_; }
 

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "contract/limits.h"
+#include "contract/request_parser.h"
 #include "contract/validate.h"
 #include "service/hold_many_reactor.h"
 #include "service/hold_request.h"
@@ -20,14 +21,16 @@ grpc::Status Unidentified() {
           "cannot read the caller's credentials from the socket"};
 }
 
+// Calls waiting on the presence server at once; more wait their turn.
+constexpr std::size_t kBlockingThreads = 4;
+
 grpc::Status NeedsAdmin(const std::string& what) {
   return {grpc::StatusCode::PERMISSION_DENIED,
           what + " needs root or the admin group"};
 }
 
 // Lives exactly as long as the Hold call: its end releases the hold.
-class HoldReactor final : public QueuedWriter<pb::HoldEvent>,
-                          public HoldEventSink {
+class HoldReactor final : public QueuedWriter<>, public HoldEventSink {
  public:
   explicit HoldReactor(Engine& engine) : engine_(engine) {}
 
@@ -57,8 +60,7 @@ class HoldReactor final : public QueuedWriter<pb::HoldEvent>,
   std::atomic<bool> ended_{false};
 };
 
-class SyncReactor final : public QueuedWriter<pb::UserPresence>,
-                          public SyncHub::Watcher {
+class SyncReactor final : public QueuedWriter<>, public SyncHub::Watcher {
  public:
   explicit SyncReactor(SyncHub& hub) : hub_(hub) {}
   void Begin(const std::vector<std::string>& users) { hub_.Add(this, users); }
@@ -80,7 +82,32 @@ ControlService::ControlService(Engine& engine, Session& session,
       upstream_(upstream),
       sync_(sync),
       listener_(listener),
-      options_(std::move(options)) {}
+      options_(std::move(options)),
+      blocking_(kBlockingThreads) {}
+
+template <typename Request, typename Response, typename Handler>
+grpc::ServerUnaryReactor* ControlService::AnswerNow(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* in,
+    grpc::ByteBuffer* out, Handler handle) {
+  auto* reactor = context->DefaultReactor();
+  reactor->Finish(ServeParsed<Request, Response>(*in, out, handle));
+  return reactor;
+}
+
+template <typename Request, typename Response, typename Handler>
+grpc::ServerUnaryReactor* ControlService::AnswerLater(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* in,
+    grpc::ByteBuffer* out, Handler handle) {
+  auto* reactor = context->DefaultReactor();
+  blocking_.Post([=] {
+    // A caller that gave up while the call was queued is not worth a
+    // round trip.
+    reactor->Finish(context->IsCancelled()
+                        ? grpc::Status::CANCELLED
+                        : ServeParsed<Request, Response>(*in, out, handle));
+  });
+  return reactor;
+}
 
 std::optional<Caller> ControlService::Identify(
     grpc::ServerContextBase* context) const {
@@ -110,17 +137,20 @@ grpc::Status ControlService::Read(const Session::Call& call) {
   return status;
 }
 
-grpc::Status ControlService::IsEnabled(grpc::ServerContext*,
-                                       const pb::IsEnabledRequest*,
-                                       pb::IsEnabledResponse* response) {
-  pb::GetSettingsResponse settings;
-  grpc::Status status = Read([&](const std::string& token) {
-    return upstream_.GetSettings(token, &settings);
-  });
-  if (!status.ok()) return status;
-  engine_.ApplySettings(settings);
-  response->set_enabled(settings.user().enabled());
-  return status;
+grpc::ServerUnaryReactor* ControlService::IsEnabled(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* in,
+    grpc::ByteBuffer* out) {
+  return AnswerLater<pb::IsEnabledRequest, pb::IsEnabledResponse>(
+      context, in, out, [this](const auto&, auto* response) {
+        pb::GetSettingsResponse settings;
+        grpc::Status status = Read([&](const std::string& token) {
+          return upstream_.GetSettings(token, &settings);
+        });
+        if (!status.ok()) return status;
+        engine_.ApplySettings(settings);
+        response->set_enabled(settings.user().enabled());
+        return status;
+      });
 }
 
 grpc::Status ControlService::SetEnabled(bool enabled,
@@ -137,22 +167,28 @@ grpc::Status ControlService::SetEnabled(bool enabled,
   return status;
 }
 
-grpc::Status ControlService::Enable(grpc::ServerContext*,
-                                    const pb::EnableRequest*,
-                                    pb::IsEnabledResponse* response) {
-  return SetEnabled(true, response);
+grpc::ServerUnaryReactor* ControlService::Enable(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* in,
+    grpc::ByteBuffer* out) {
+  return AnswerLater<pb::EnableRequest, pb::IsEnabledResponse>(
+      context, in, out, [this](const auto&, auto* response) {
+        return SetEnabled(true, response);
+      });
 }
 
-grpc::Status ControlService::Disable(grpc::ServerContext* context,
-                                     const pb::DisableRequest*,
-                                     pb::IsEnabledResponse* response) {
-  const auto caller = Identify(context);
-  if (!caller) return Unidentified();
-  if (!caller->admin) return NeedsAdmin("disabling user presence");
-  return SetEnabled(false, response);
+grpc::ServerUnaryReactor* ControlService::Disable(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* in,
+    grpc::ByteBuffer* out) {
+  return AnswerLater<pb::DisableRequest, pb::IsEnabledResponse>(
+      context, in, out, [this, context](const auto&, auto* response) {
+        const auto caller = Identify(context);
+        if (!caller) return Unidentified();
+        if (!caller->admin) return NeedsAdmin("disabling user presence");
+        return SetEnabled(false, response);
+      });
 }
 
-grpc::Status ControlService::Start(grpc::ServerContext* context,
+grpc::Status ControlService::Start(grpc::ServerContextBase* context,
                                    const Target& target, int64_t ttl_ms,
                                    const std::string& client_name,
                                    pb::StartResponse* response) {
@@ -171,7 +207,7 @@ grpc::Status ControlService::Start(grpc::ServerContext* context,
   return status;
 }
 
-grpc::Status ControlService::Stop(grpc::ServerContext* context,
+grpc::Status ControlService::Stop(grpc::ServerContextBase* context,
                                   const Target& target,
                                   const std::string& hold_id,
                                   pb::StopResponse* response) {
@@ -189,154 +225,200 @@ grpc::Status ControlService::Stop(grpc::ServerContext* context,
   return status;
 }
 
-grpc::Status ControlService::StartUserHeartbeat(
-    grpc::ServerContext* context, const pb::StartUserHeartbeatRequest* request,
-    pb::StartResponse* response) {
-  return Start(context, Target::User(), request->ttl_ms(),
-               request->client_name(), response);
+grpc::ServerUnaryReactor* ControlService::StartUserHeartbeat(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* in,
+    grpc::ByteBuffer* out) {
+  return AnswerNow<pb::StartUserHeartbeatRequest, pb::StartResponse>(
+      context, in, out, [&](const auto& request, auto* response) {
+        return Start(context, Target::User(), request.ttl_ms(),
+                     request.client_name(), response);
+      });
 }
 
-grpc::Status ControlService::StopUserHeartbeat(
-    grpc::ServerContext* context, const pb::StopUserHeartbeatRequest* request,
-    pb::StopResponse* response) {
-  return Stop(context, Target::User(), request->hold_id(), response);
+grpc::ServerUnaryReactor* ControlService::StopUserHeartbeat(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* in,
+    grpc::ByteBuffer* out) {
+  return AnswerNow<pb::StopUserHeartbeatRequest, pb::StopResponse>(
+      context, in, out, [&](const auto& request, auto* response) {
+        return Stop(context, Target::User(), request.hold_id(), response);
+      });
 }
 
-grpc::Status ControlService::StartRoomHeartbeat(
-    grpc::ServerContext* context, const pb::StartRoomHeartbeatRequest* request,
-    pb::StartResponse* response) {
-  if (std::string error = CheckId("room_id", request->room_id());
-      !error.empty()) {
-    return Invalid(error);
-  }
-  return Start(context, Target::Room(request->room_id()), request->ttl_ms(),
-               request->client_name(), response);
+grpc::ServerUnaryReactor* ControlService::StartRoomHeartbeat(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* in,
+    grpc::ByteBuffer* out) {
+  return AnswerNow<pb::StartRoomHeartbeatRequest, pb::StartResponse>(
+      context, in, out, [&](const auto& request, auto* response) {
+        if (std::string error = CheckId("room_id", request.room_id());
+            !error.empty()) {
+          return Invalid(error);
+        }
+        return Start(context, Target::Room(request.room_id()), request.ttl_ms(),
+                     request.client_name(), response);
+      });
 }
 
-grpc::Status ControlService::StopRoomHeartbeat(
-    grpc::ServerContext* context, const pb::StopRoomHeartbeatRequest* request,
-    pb::StopResponse* response) {
-  if (std::string error = CheckId("room_id", request->room_id());
-      !error.empty()) {
-    return Invalid(error);
-  }
-  return Stop(context, Target::Room(request->room_id()), request->hold_id(),
-              response);
+grpc::ServerUnaryReactor* ControlService::StopRoomHeartbeat(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* in,
+    grpc::ByteBuffer* out) {
+  return AnswerNow<pb::StopRoomHeartbeatRequest, pb::StopResponse>(
+      context, in, out, [&](const auto& request, auto* response) {
+        if (std::string error = CheckId("room_id", request.room_id());
+            !error.empty()) {
+          return Invalid(error);
+        }
+        return Stop(context, Target::Room(request.room_id()), request.hold_id(),
+                    response);
+      });
 }
 
-grpc::Status ControlService::GetUserPresence(
-    grpc::ServerContext*, const pb::GetUserPresenceRequest* request,
-    pb::GetUserPresenceResponse* response) {
-  const std::vector<std::string> ids(request->user_ids().begin(),
-                                     request->user_ids().end());
-  if (ids.empty()) return Invalid("user_ids must not be empty");
-  if (std::string error = CheckIdList("user_ids", ids, kMaxUserIdsPerRead);
-      !error.empty()) {
-    return Invalid(error);
-  }
-  return Read([&](const std::string& token) {
-    return upstream_.GetUserPresence(token, *request, response);
-  });
+grpc::ServerUnaryReactor* ControlService::GetUserPresence(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* in,
+    grpc::ByteBuffer* out) {
+  return AnswerLater<pb::GetUserPresenceRequest, pb::GetUserPresenceResponse>(
+      context, in, out, [this](const auto& request, auto* response) {
+        const std::vector<std::string> ids(request.user_ids().begin(),
+                                           request.user_ids().end());
+        if (ids.empty()) return Invalid("user_ids must not be empty");
+        if (std::string error =
+                CheckIdList("user_ids", ids, kMaxUserIdsPerRead);
+            !error.empty()) {
+          return Invalid(error);
+        }
+        return Read([&](const std::string& token) {
+          return upstream_.GetUserPresence(token, request, response);
+        });
+      });
 }
 
-grpc::Status ControlService::GetOnlineUserCount(
-    grpc::ServerContext*, const pb::GetOnlineUserCountRequest*,
-    pb::GetOnlineUserCountResponse* response) {
-  return Read([&](const std::string& token) {
-    return upstream_.GetOnlineUserCount(token, response);
-  });
+grpc::ServerUnaryReactor* ControlService::GetOnlineUserCount(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* in,
+    grpc::ByteBuffer* out) {
+  return AnswerLater<pb::GetOnlineUserCountRequest,
+                     pb::GetOnlineUserCountResponse>(
+      context, in, out, [this](const auto&, auto* response) {
+        return Read([&](const std::string& token) {
+          return upstream_.GetOnlineUserCount(token, response);
+        });
+      });
 }
 
-grpc::Status ControlService::ListOnlineUsers(
-    grpc::ServerContext*, const pb::ListOnlineUsersRequest* request,
-    pb::ListOnlineUsersResponse* response) {
-  if (std::string error = CheckPageSize("page_size", request->page_size());
-      !error.empty()) {
-    return Invalid(error);
-  }
-  return Read([&](const std::string& token) {
-    return upstream_.ListOnlineUsers(token, *request, response);
-  });
+grpc::ServerUnaryReactor* ControlService::ListOnlineUsers(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* in,
+    grpc::ByteBuffer* out) {
+  return AnswerLater<pb::ListOnlineUsersRequest, pb::ListOnlineUsersResponse>(
+      context, in, out, [this](const auto& request, auto* response) {
+        if (std::string error = CheckPageSize("page_size", request.page_size());
+            !error.empty()) {
+          return Invalid(error);
+        }
+        return Read([&](const std::string& token) {
+          return upstream_.ListOnlineUsers(token, request, response);
+        });
+      });
 }
 
-grpc::Status ControlService::GetRoomViewerCount(
-    grpc::ServerContext*, const pb::GetRoomViewerCountRequest* request,
-    pb::GetRoomViewerCountResponse* response) {
-  if (std::string error = CheckId("room_id", request->room_id());
-      !error.empty()) {
-    return Invalid(error);
-  }
-  return Read([&](const std::string& token) {
-    return upstream_.GetRoomViewerCount(token, *request, response);
-  });
+grpc::ServerUnaryReactor* ControlService::GetRoomViewerCount(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* in,
+    grpc::ByteBuffer* out) {
+  return AnswerLater<pb::GetRoomViewerCountRequest,
+                     pb::GetRoomViewerCountResponse>(
+      context, in, out, [this](const auto& request, auto* response) {
+        if (std::string error = CheckId("room_id", request.room_id());
+            !error.empty()) {
+          return Invalid(error);
+        }
+        return Read([&](const std::string& token) {
+          return upstream_.GetRoomViewerCount(token, request, response);
+        });
+      });
 }
 
-grpc::Status ControlService::ListRoomViewers(
-    grpc::ServerContext*, const pb::ListRoomViewersRequest* request,
-    pb::ListRoomViewersResponse* response) {
-  if (std::string error = CheckId("room_id", request->room_id());
-      !error.empty()) {
-    return Invalid(error);
-  }
-  if (std::string error = CheckPageSize("page_size", request->page_size());
-      !error.empty()) {
-    return Invalid(error);
-  }
-  return Read([&](const std::string& token) {
-    return upstream_.ListRoomViewers(token, *request, response);
-  });
+grpc::ServerUnaryReactor* ControlService::ListRoomViewers(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* in,
+    grpc::ByteBuffer* out) {
+  return AnswerLater<pb::ListRoomViewersRequest, pb::ListRoomViewersResponse>(
+      context, in, out, [this](const auto& request, auto* response) {
+        if (std::string error = CheckId("room_id", request.room_id());
+            !error.empty()) {
+          return Invalid(error);
+        }
+        if (std::string error = CheckPageSize("page_size", request.page_size());
+            !error.empty()) {
+          return Invalid(error);
+        }
+        return Read([&](const std::string& token) {
+          return upstream_.ListRoomViewers(token, request, response);
+        });
+      });
 }
 
-grpc::Status ControlService::GetStatus(grpc::ServerContext*,
-                                       const pb::GetStatusRequest*,
-                                       pb::Status* response) {
-  *response = engine_.GetStatus();
-  response->set_sync_watchers(sync_.watcher_count());
-  response->set_synced_users(sync_.user_count());
-  response->set_version(options_.version);
-  return grpc::Status::OK;
+grpc::ServerUnaryReactor* ControlService::GetStatus(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* in,
+    grpc::ByteBuffer* out) {
+  return AnswerNow<pb::GetStatusRequest, pb::Status>(
+      context, in, out, [this](const auto&, auto* response) {
+        *response = engine_.GetStatus();
+        response->set_sync_watchers(sync_.watcher_count());
+        response->set_synced_users(sync_.user_count());
+        response->set_version(options_.version);
+        return grpc::Status::OK;
+      });
 }
 
-grpc::Status ControlService::Logout(grpc::ServerContext* context,
-                                    const pb::LogoutRequest*,
-                                    pb::LogoutResponse*) {
-  const auto caller = Identify(context);
-  if (!caller) return Unidentified();
-  if (!caller->admin) return NeedsAdmin("logout");
-  spdlog::info("logout requested by uid {} pid {}", caller->uid, caller->pid);
-  engine_.Logout();
-  return grpc::Status::OK;
+grpc::ServerUnaryReactor* ControlService::Logout(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* in,
+    grpc::ByteBuffer* out) {
+  // Logout sends the leaves and waits for them.
+  return AnswerLater<pb::LogoutRequest, pb::LogoutResponse>(
+      context, in, out, [this, context](const auto&, auto*) {
+        const auto caller = Identify(context);
+        if (!caller) return Unidentified();
+        if (!caller->admin) return NeedsAdmin("logout");
+        spdlog::info("logout requested by uid {} pid {}", caller->uid,
+                     caller->pid);
+        engine_.Logout();
+        return grpc::Status::OK;
+      });
 }
 
-grpc::Status ControlService::Login(grpc::ServerContext* context,
-                                   const pb::LoginRequest*,
-                                   pb::LoginResponse*) {
-  const auto caller = Identify(context);
-  if (!caller) return Unidentified();
-  if (!caller->admin) return NeedsAdmin("login");
-  spdlog::info("login requested by uid {} pid {}", caller->uid, caller->pid);
-  engine_.Login();
-  sync_.Reconnect();
-  return grpc::Status::OK;
+grpc::ServerUnaryReactor* ControlService::Login(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* in,
+    grpc::ByteBuffer* out) {
+  return AnswerNow<pb::LoginRequest, pb::LoginResponse>(
+      context, in, out, [&](const auto&, auto*) {
+        const auto caller = Identify(context);
+        if (!caller) return Unidentified();
+        if (!caller->admin) return NeedsAdmin("login");
+        spdlog::info("login requested by uid {} pid {}", caller->uid,
+                     caller->pid);
+        engine_.Login();
+        sync_.Reconnect();
+        return grpc::Status::OK;
+      });
 }
 
-grpc::ServerWriteReactor<pb::HoldEvent>* ControlService::Hold(
-    grpc::CallbackServerContext* context, const pb::HoldRequest* request) {
+grpc::ServerWriteReactor<grpc::ByteBuffer>* ControlService::Hold(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* in) {
   auto* reactor = new HoldReactor(engine_);
   const auto caller = Identify(context);
+  pb::HoldRequest request;
   Target target;
-  if (std::string error = ParseHoldRequest(*request, &target); !error.empty()) {
+  if (grpc::Status status = ParseRequest(*in, &request); !status.ok()) {
+    reactor->FinishWith(status);
+  } else if (std::string error = ParseHoldRequest(request, &target);
+             !error.empty()) {
     reactor->FinishWith(Invalid(error));
   } else if (!caller) {
     reactor->FinishWith(Unidentified());
   } else {
     reactor->Begin(target,
-                   Owner{caller->uid, caller->pid, request->client_name()});
+                   Owner{caller->uid, caller->pid, request.client_name()});
   }
   return reactor;
 }
 
-grpc::ServerBidiReactor<pb::HoldManyRequest, pb::HoldEvent>*
+grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>*
 ControlService::HoldMany(grpc::CallbackServerContext* context) {
   auto* reactor = new HoldManyReactor(engine_);
   if (const auto caller = Identify(context)) {
@@ -347,18 +429,23 @@ ControlService::HoldMany(grpc::CallbackServerContext* context) {
   return reactor;
 }
 
-grpc::ServerWriteReactor<pb::UserPresence>* ControlService::Sync(
-    grpc::CallbackServerContext*, const pb::SyncRequest* request) {
+grpc::ServerWriteReactor<grpc::ByteBuffer>* ControlService::Sync(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* in) {
   auto* reactor = new SyncReactor(sync_);
-  const std::vector<std::string> ids(request->user_ids().begin(),
-                                     request->user_ids().end());
+  pb::SyncRequest request;
+  if (grpc::Status status = ParseRequest(*in, &request); !status.ok()) {
+    reactor->FinishWith(status);
+    return reactor;
+  }
+  const std::vector<std::string> ids(request.user_ids().begin(),
+                                     request.user_ids().end());
   std::string error = ids.empty()
                           ? "user_ids must not be empty"
                           : CheckIdList("user_ids", ids, kMaxUserIdsPerRead);
-  if (error.empty() && !request->view_id().empty()) {
-    error = CheckId("view_id", request->view_id());
+  if (error.empty() && !request.view_id().empty()) {
+    error = CheckId("view_id", request.view_id());
   }
-  if (error.empty()) error = CheckClientName(request->client_name());
+  if (error.empty()) error = CheckClientName(request.client_name());
   if (!error.empty()) {
     reactor->FinishWith(Invalid(error));
   } else {

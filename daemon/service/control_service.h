@@ -1,23 +1,44 @@
 // The control API (control.proto) on the daemon's Unix socket: validates
 // every field, identifies the caller from the socket's peer credentials, and
-// calls the engine, the session or the sync hub. Unary calls use the sync
-// API; the streams (Hold, HoldMany, Sync) use callback reactors so an open
-// stream costs no thread.
+// calls the engine, the session or the sync hub. Every method is a raw
+// callback method that parses its own request (contract/request_parser.h),
+// so even a string that is not UTF-8 is INVALID_ARGUMENT naming the field.
+// Calls that wait on the presence server run on a small blocking pool; an
+// open stream costs no thread.
 #pragma once
 
 #include <sys/types.h>
 
+#include "contract/request_parser.h"
 #include "engine.h"
 #include "presence/v1/control.grpc.pb.h"
+#include "service/blocking_pool.h"
 #include "socket/unix_listener.h"
 #include "sync_hub.h"
 
 namespace presence::daemon {
 
-using ControlServiceBase = pb::ControlService::WithCallbackMethod_Hold<
-    pb::ControlService::WithCallbackMethod_HoldMany<
-        pb::ControlService::WithCallbackMethod_Sync<
-            pb::ControlService::Service>>>;
+// Every method raw: it parses its own request (contract/request_parser.h).
+using ControlServiceBase =
+    WithMethods<pb::ControlService::Service,
+                pb::ControlService::WithRawCallbackMethod_IsEnabled,
+                pb::ControlService::WithRawCallbackMethod_Enable,
+                pb::ControlService::WithRawCallbackMethod_Disable,
+                pb::ControlService::WithRawCallbackMethod_StartUserHeartbeat,
+                pb::ControlService::WithRawCallbackMethod_StopUserHeartbeat,
+                pb::ControlService::WithRawCallbackMethod_StartRoomHeartbeat,
+                pb::ControlService::WithRawCallbackMethod_StopRoomHeartbeat,
+                pb::ControlService::WithRawCallbackMethod_Hold,
+                pb::ControlService::WithRawCallbackMethod_HoldMany,
+                pb::ControlService::WithRawCallbackMethod_GetUserPresence,
+                pb::ControlService::WithRawCallbackMethod_GetOnlineUserCount,
+                pb::ControlService::WithRawCallbackMethod_ListOnlineUsers,
+                pb::ControlService::WithRawCallbackMethod_GetRoomViewerCount,
+                pb::ControlService::WithRawCallbackMethod_ListRoomViewers,
+                pb::ControlService::WithRawCallbackMethod_Sync,
+                pb::ControlService::WithRawCallbackMethod_GetStatus,
+                pb::ControlService::WithRawCallbackMethod_Logout,
+                pb::ControlService::WithRawCallbackMethod_Login>;
 
 struct ControlServiceOptions {
   std::optional<gid_t> admin_group;
@@ -30,69 +51,79 @@ class ControlService final : public ControlServiceBase {
                  SyncHub& sync, const UnixListener& listener,
                  ControlServiceOptions options);
 
-  grpc::Status IsEnabled(grpc::ServerContext* context,
-                         const pb::IsEnabledRequest* request,
-                         pb::IsEnabledResponse* response) override;
-  grpc::Status Enable(grpc::ServerContext* context,
-                      const pb::EnableRequest* request,
-                      pb::IsEnabledResponse* response) override;
-  grpc::Status Disable(grpc::ServerContext* context,
-                       const pb::DisableRequest* request,
-                       pb::IsEnabledResponse* response) override;
-  grpc::Status StartUserHeartbeat(grpc::ServerContext* context,
-                                  const pb::StartUserHeartbeatRequest* request,
-                                  pb::StartResponse* response) override;
-  grpc::Status StopUserHeartbeat(grpc::ServerContext* context,
-                                 const pb::StopUserHeartbeatRequest* request,
-                                 pb::StopResponse* response) override;
-  grpc::Status StartRoomHeartbeat(grpc::ServerContext* context,
-                                  const pb::StartRoomHeartbeatRequest* request,
-                                  pb::StartResponse* response) override;
-  grpc::Status StopRoomHeartbeat(grpc::ServerContext* context,
-                                 const pb::StopRoomHeartbeatRequest* request,
-                                 pb::StopResponse* response) override;
-  grpc::Status GetUserPresence(grpc::ServerContext* context,
-                               const pb::GetUserPresenceRequest* request,
-                               pb::GetUserPresenceResponse* response) override;
-  grpc::Status GetOnlineUserCount(
-      grpc::ServerContext* context,
-      const pb::GetOnlineUserCountRequest* request,
-      pb::GetOnlineUserCountResponse* response) override;
-  grpc::Status ListOnlineUsers(grpc::ServerContext* context,
-                               const pb::ListOnlineUsersRequest* request,
-                               pb::ListOnlineUsersResponse* response) override;
-  grpc::Status GetRoomViewerCount(
-      grpc::ServerContext* context,
-      const pb::GetRoomViewerCountRequest* request,
-      pb::GetRoomViewerCountResponse* response) override;
-  grpc::Status ListRoomViewers(grpc::ServerContext* context,
-                               const pb::ListRoomViewersRequest* request,
-                               pb::ListRoomViewersResponse* response) override;
-  grpc::Status GetStatus(grpc::ServerContext* context,
-                         const pb::GetStatusRequest* request,
-                         pb::Status* response) override;
-  grpc::Status Logout(grpc::ServerContext* context,
-                      const pb::LogoutRequest* request,
-                      pb::LogoutResponse* response) override;
-  grpc::Status Login(grpc::ServerContext* context,
-                     const pb::LoginRequest* request,
-                     pb::LoginResponse* response) override;
+  grpc::ServerUnaryReactor* IsEnabled(grpc::CallbackServerContext* context,
+                                      const grpc::ByteBuffer* request,
+                                      grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* Enable(grpc::CallbackServerContext* context,
+                                   const grpc::ByteBuffer* request,
+                                   grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* Disable(grpc::CallbackServerContext* context,
+                                    const grpc::ByteBuffer* request,
+                                    grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* StartUserHeartbeat(
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+      grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* StopUserHeartbeat(
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+      grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* StartRoomHeartbeat(
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+      grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* StopRoomHeartbeat(
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+      grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* GetUserPresence(
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+      grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* GetOnlineUserCount(
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+      grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* ListOnlineUsers(
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+      grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* GetRoomViewerCount(
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+      grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* ListRoomViewers(
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+      grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* GetStatus(grpc::CallbackServerContext* context,
+                                      const grpc::ByteBuffer* request,
+                                      grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* Logout(grpc::CallbackServerContext* context,
+                                   const grpc::ByteBuffer* request,
+                                   grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* Login(grpc::CallbackServerContext* context,
+                                  const grpc::ByteBuffer* request,
+                                  grpc::ByteBuffer* response) override;
 
-  grpc::ServerWriteReactor<pb::HoldEvent>* Hold(
+  grpc::ServerWriteReactor<grpc::ByteBuffer>* Hold(
       grpc::CallbackServerContext* context,
-      const pb::HoldRequest* request) override;
-  grpc::ServerBidiReactor<pb::HoldManyRequest, pb::HoldEvent>* HoldMany(
+      const grpc::ByteBuffer* request) override;
+  grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* HoldMany(
       grpc::CallbackServerContext* context) override;
-  grpc::ServerWriteReactor<pb::UserPresence>* Sync(
+  grpc::ServerWriteReactor<grpc::ByteBuffer>* Sync(
       grpc::CallbackServerContext* context,
-      const pb::SyncRequest* request) override;
+      const grpc::ByteBuffer* request) override;
 
  private:
+  // Parses the request, runs handle(request, response) -> Status on the
+  // calling gRPC thread, and answers: for calls that only touch the engine.
+  template <typename Request, typename Response, typename Handler>
+  grpc::ServerUnaryReactor* AnswerNow(grpc::CallbackServerContext* context,
+                                      const grpc::ByteBuffer* in,
+                                      grpc::ByteBuffer* out, Handler handle);
+  // The same on the blocking pool: for calls that wait on the server.
+  template <typename Request, typename Response, typename Handler>
+  grpc::ServerUnaryReactor* AnswerLater(grpc::CallbackServerContext* context,
+                                        const grpc::ByteBuffer* in,
+                                        grpc::ByteBuffer* out, Handler handle);
+
   std::optional<Caller> Identify(grpc::ServerContextBase* context) const;
-  grpc::Status Start(grpc::ServerContext* context, const Target& target,
+  grpc::Status Start(grpc::ServerContextBase* context, const Target& target,
                      int64_t ttl_ms, const std::string& client_name,
                      pb::StartResponse* response);
-  grpc::Status Stop(grpc::ServerContext* context, const Target& target,
+  grpc::Status Stop(grpc::ServerContextBase* context, const Target& target,
                     const std::string& hold_id, pb::StopResponse* response);
   grpc::Status SetEnabled(bool enabled, pb::IsEnabledResponse* response);
   // Runs a read through the session; refuses while logged out.
@@ -104,6 +135,7 @@ class ControlService final : public ControlServiceBase {
   SyncHub& sync_;
   const UnixListener& listener_;
   const ControlServiceOptions options_;
+  BlockingPool blocking_;
 };
 
 }  // namespace presence::daemon

@@ -1,5 +1,6 @@
 #include "service/hold_many_reactor.h"
 
+#include "contract/request_parser.h"
 #include "contract/status_name.h"
 #include "contract/validate.h"
 #include "service/hold_request.h"
@@ -21,18 +22,17 @@ void HoldManyReactor::OnReadDone(bool ok) {
     FinishWhenWritten();
     return;
   }
-  const uint64_t request_id = request_.request_id();
-  switch (request_.action_case()) {
-    case pb::HoldManyRequest::kHold:
-      Add(request_.hold(), request_id);
-      break;
-    case pb::HoldManyRequest::kReleaseHoldId:
-      ReleaseOne(request_.release_hold_id(), request_id);
-      break;
-    default:
-      Refuse(request_id, {grpc::StatusCode::INVALID_ARGUMENT,
-                          "action must be hold or release_hold_id"});
-      break;
+  pb::HoldManyRequest request;
+  if (grpc::Status status = ParseRequest(request_, &request); !status.ok()) {
+    // Unreadable, so its request_id is unknown: 0.
+    Refuse(0, status);
+  } else if (request.has_hold()) {
+    Add(request.hold(), request.request_id());
+  } else if (request.has_release_hold_id()) {
+    ReleaseOne(request.release_hold_id(), request.request_id());
+  } else {
+    Refuse(request.request_id(), {grpc::StatusCode::INVALID_ARGUMENT,
+                                  "action must be hold or release_hold_id"});
   }
   if (!Finishing()) StartRead(&request_);
 }

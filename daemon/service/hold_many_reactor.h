@@ -17,8 +17,7 @@ namespace presence::daemon {
 
 class HoldManyReactor final
     : public QueuedWriter<
-          pb::HoldEvent,
-          grpc::ServerBidiReactor<pb::HoldManyRequest, pb::HoldEvent>>,
+          grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>>,
       public HoldEventSink {
  public:
   explicit HoldManyReactor(Engine& engine);
@@ -44,7 +43,7 @@ class HoldManyReactor final
 
   Engine& engine_;
   Caller caller_;
-  pb::HoldManyRequest request_;  // the read in flight
+  grpc::ByteBuffer request_;  // the read in flight, parsed in OnReadDone
   // The request whose AddHold is running: its HELD event is sent from inside
   // AddHold, on the reading thread. Reads are serial, so no lock.
   uint64_t adding_request_id_ = 0;

@@ -1,7 +1,9 @@
 // A reactor whose response stream accepts messages from any thread: they are
-// queued and written one at a time, as the callback API requires. `Reactor`
-// is the gRPC reactor it is: a server-streaming one (Hold, Sync) or a
-// bidirectional one (HoldMany, whose subclass adds the reads). Subclasses
+// serialized, queued and written one at a time, as the callback API
+// requires. `Reactor` is the raw gRPC reactor it is (the control methods
+// parse their own requests, see contract/request_parser.h): a
+// server-streaming one (Hold, Sync) or a bidirectional one (HoldMany, whose
+// subclass adds the reads). Subclasses
 // learn once, through OnRelease, that the stream is over (client gone,
 // cancelled or finished), which is where an attached hold is released.
 #pragma once
@@ -12,19 +14,23 @@
 #include <mutex>
 #include <optional>
 
+#include "contract/request_parser.h"
 #include "memory.h"
 
 namespace presence::daemon {
 
-template <typename Message,
-          typename Reactor = grpc::ServerWriteReactor<Message>>
+template <typename Reactor = grpc::ServerWriteReactor<grpc::ByteBuffer>>
 class QueuedWriter : public Reactor {
  public:
   // Queues a message; `last` finishes the stream with OK once it is written.
-  void Enqueue(const Message& message, bool last = false) {
+  void Enqueue(const google::protobuf::Message& message, bool last = false) {
+    grpc::ByteBuffer wire;
+    if (grpc::Status status = SerializeResponse(message, &wire); !status.ok()) {
+      return FinishWith(status);
+    }
     std::lock_guard lock(mutex_);
     if (finished_ || closing_) return;
-    queue_.push_back(message);
+    queue_.push_back(std::move(wire));
     closing_ = last;
     if (!writing_) WriteFront();
   }
@@ -107,7 +113,7 @@ class QueuedWriter : public Reactor {
   // Nearly always empty: a list costs nothing until a message is queued
   // and keeps &front() valid while more are queued behind the write in
   // flight (a deque allocates a 512-byte block per stream up front).
-  std::list<Message> queue_;
+  std::list<grpc::ByteBuffer> queue_;
   std::optional<grpc::Status> pending_finish_;
   bool writing_ = false;
   bool closing_ = false;

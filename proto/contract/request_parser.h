@@ -40,6 +40,22 @@ grpc::Status ServeParsed(const grpc::ByteBuffer& in, grpc::ByteBuffer* out,
   return SerializeResponse(response, out);
 }
 
+// Stacks gRPC's generated method mixins on a service:
+// WithMethods<S::Service, S::WithRawCallbackMethod_A,
+// S::WithRawCallbackMethod_B> is
+// S::WithRawCallbackMethod_A<S::WithRawCallbackMethod_B<S::Service>>.
+template <typename Service, template <typename> class... Mixins>
+struct StackMethods {
+  using type = Service;
+};
+template <typename Service, template <typename> class First,
+          template <typename> class... Rest>
+struct StackMethods<Service, First, Rest...> {
+  using type = First<typename StackMethods<Service, Rest...>::type>;
+};
+template <typename Service, template <typename> class... Mixins>
+using WithMethods = typename StackMethods<Service, Mixins...>::type;
+
 // The CheckUtf8 message for the first string field of `wire` (a serialized
 // `type`) that is not valid UTF-8, named by its path from the top message:
 // "user_id", "room_ids[2]", "hold.target.room_id". Empty when there is none

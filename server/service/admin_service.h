@@ -3,6 +3,7 @@
 // own requests, like PresenceServiceImpl's.
 #pragma once
 
+#include "contract/request_parser.h"
 #include "presence/v1/upstream.grpc.pb.h"
 #include "service/auth.h"
 #include "service/clock.h"
@@ -10,9 +11,10 @@
 namespace presence::server {
 
 class AdminServiceImpl final
-    : public v1::AdminService::WithRawCallbackMethod_GetNetworkSettings<
-          v1::AdminService::WithRawCallbackMethod_UpdateNetworkSettings<
-              v1::AdminService::Service>> {
+    : public WithMethods<
+          v1::AdminService::Service,
+          v1::AdminService::WithRawCallbackMethod_GetNetworkSettings,
+          v1::AdminService::WithRawCallbackMethod_UpdateNetworkSettings> {
  public:
   AdminServiceImpl(PresenceStore& store, Auth& auth, Clock clock);
 

@@ -5,6 +5,7 @@
 // string that is not UTF-8 is INVALID_ARGUMENT naming the field.
 #pragma once
 
+#include "contract/request_parser.h"
 #include "presence/v1/upstream.grpc.pb.h"
 #include "service/auth.h"
 #include "service/clock.h"
@@ -12,24 +13,23 @@
 
 namespace presence::server {
 
-namespace raw {
-using S = v1::PresenceService;
-using PresenceServiceBase =
-    S::WithRawCallbackMethod_CreateSession<S::WithRawCallbackMethod_GetSettings<
-        S::WithRawCallbackMethod_SetUserPresenceEnabled<
-            S::WithRawCallbackMethod_WatchSettings<
-                S::WithRawCallbackMethod_Heartbeat<
-                    S::WithRawCallbackMethod_Leave<
-                        S::WithRawCallbackMethod_GetUserPresence<
-                            S::WithRawCallbackMethod_GetOnlineUserCount<
-                                S::WithRawCallbackMethod_ListOnlineUsers<
-                                    S::WithRawCallbackMethod_GetRoomViewerCount<
-                                        S::WithRawCallbackMethod_ListRoomViewers<
-                                            S::WithRawCallbackMethod_Watch<
-                                                S::Service>>>>>>>>>>>>;
-}  // namespace raw
+// Every method raw: it parses its own request (contract/request_parser.h).
+using PresenceServiceBase = WithMethods<
+    v1::PresenceService::Service,
+    v1::PresenceService::WithRawCallbackMethod_CreateSession,
+    v1::PresenceService::WithRawCallbackMethod_GetSettings,
+    v1::PresenceService::WithRawCallbackMethod_SetUserPresenceEnabled,
+    v1::PresenceService::WithRawCallbackMethod_WatchSettings,
+    v1::PresenceService::WithRawCallbackMethod_Heartbeat,
+    v1::PresenceService::WithRawCallbackMethod_Leave,
+    v1::PresenceService::WithRawCallbackMethod_GetUserPresence,
+    v1::PresenceService::WithRawCallbackMethod_GetOnlineUserCount,
+    v1::PresenceService::WithRawCallbackMethod_ListOnlineUsers,
+    v1::PresenceService::WithRawCallbackMethod_GetRoomViewerCount,
+    v1::PresenceService::WithRawCallbackMethod_ListRoomViewers,
+    v1::PresenceService::WithRawCallbackMethod_Watch>;
 
-class PresenceServiceImpl final : public raw::PresenceServiceBase {
+class PresenceServiceImpl final : public PresenceServiceBase {
  public:
   PresenceServiceImpl(PresenceStore& store, Auth& auth, WatchHub& hub,
                       Clock clock);

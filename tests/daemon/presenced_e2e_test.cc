@@ -8,6 +8,7 @@
 #include <map>
 
 #include "daemon_fixture.h"
+#include "support/raw_call.h"
 
 namespace presence::testing {
 namespace {
@@ -505,6 +506,58 @@ TEST_F(DaemonTest, BadInputIsInvalidArgumentNamingTheField) {
       control_
           ->GetStatus(&status_context, pb::GetStatusRequest(), &status_reply)
           .ok());
+}
+
+// proto3 strings must be UTF-8 and protobuf refuses to parse any that is
+// not, so the daemon parses requests itself to name the field.
+TEST_F(DaemonTest, InvalidUtf8IsInvalidArgumentNamingTheField) {
+  grpc::Status status;
+  StartRoom(*control_, "caf\xc3", 0, &status);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message(), "room_id is not valid UTF-8 (at byte 3)");
+
+  // A read, which is answered from the blocking pool.
+  grpc::ClientContext read_context;
+  pb::GetUserPresenceRequest read;
+  read.add_user_ids("bob");
+  read.add_user_ids("\xff");
+  pb::GetUserPresenceResponse presences;
+  status = control_->GetUserPresence(&read_context, read, &presences);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message(),
+            "user_ids[1] is not valid UTF-8 (at byte 0)");
+
+  const pb::Target bad_room = RoomTarget("\xed\xa0\x80");
+  HoldStream hold(daemon_->socket_path(), bad_room);
+  status = hold.Finish(milliseconds(2000));
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message(),
+            "target.room_id is not valid UTF-8 (at byte 0)");
+
+  // On HoldMany the unreadable request is refused and the call goes on.
+  HoldManyStream many(daemon_->socket_path());
+  ASSERT_TRUE(many.Hold(bad_room, 7));
+  pb::HoldEvent answer;
+  ASSERT_TRUE(many.WaitForAnswer(0, milliseconds(2000), &answer));
+  EXPECT_EQ(answer.type(), pb::HOLD_EVENT_REFUSED);
+  EXPECT_EQ(answer.message(),
+            "INVALID_ARGUMENT: hold.target.room_id is not valid UTF-8 (at "
+            "byte 0)");
+  ASSERT_TRUE(many.Hold(RoomTarget("fine"), 8));
+  ASSERT_TRUE(many.WaitForAnswer(8, milliseconds(2000), &answer));
+  EXPECT_EQ(answer.type(), pb::HOLD_EVENT_HELD);
+
+  // Field 1 (room_id) announces 9 bytes and carries 5.
+  grpc::ClientContext raw_context;
+  status = CallWithBytes(
+      grpc::CreateChannel("unix:" + daemon_->socket_path(),
+                          grpc::InsecureChannelCredentials()),
+      &raw_context, "/presence.v1.ControlService/StartRoomHeartbeat",
+      "\x0a\x09short");
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message(),
+            "the request is not a valid presence.v1.StartRoomHeartbeatRequest "
+            "message");
 }
 
 TEST_F(DaemonTest, SyncSharesOneUpstreamWatchAcrossClients) {

@@ -1,0 +1,37 @@
+// A few threads for the control calls that wait on the presence server
+// (reads, enable, logout): gRPC's callback threads must not block, and such
+// a call can wait out the upstream deadline while the server is slow.
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace presence::daemon {
+
+class BlockingPool {
+ public:
+  explicit BlockingPool(std::size_t threads);
+  // Runs everything already posted, then joins the threads.
+  ~BlockingPool();
+
+  BlockingPool(const BlockingPool&) = delete;
+  BlockingPool& operator=(const BlockingPool&) = delete;
+
+  void Post(std::function<void()> work);
+
+ private:
+  void Loop();
+
+  std::mutex mutex_;
+  std::condition_variable ready_;
+  std::deque<std::function<void()>> queue_;
+  bool stopping_ = false;
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace presence::daemon

@@ -15,6 +15,11 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+std::shared_ptr<grpc::Channel> UnixChannel(const std::string& socket) {
+  return grpc::CreateChannel("unix:" + socket,
+                             grpc::InsecureChannelCredentials());
+}
+
 pb::StartResponse StartRoom(pb::ControlService::Stub& control,
                             const std::string& room, int64_t ttl_ms,
                             grpc::Status* status) {
@@ -549,15 +554,50 @@ TEST_F(DaemonTest, InvalidUtf8IsInvalidArgumentNamingTheField) {
 
   // Field 1 (room_id) announces 9 bytes and carries 5.
   grpc::ClientContext raw_context;
-  status = CallWithBytes(
-      grpc::CreateChannel("unix:" + daemon_->socket_path(),
-                          grpc::InsecureChannelCredentials()),
-      &raw_context, "/presence.v1.ControlService/StartRoomHeartbeat",
-      "\x0a\x09short");
+  status = CallWithBytes(UnixChannel(daemon_->socket_path()), &raw_context,
+                         "/presence.v1.ControlService/StartRoomHeartbeat",
+                         {"\x0a\x09short"})
+               .status;
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(status.error_message(),
             "the request is not a valid presence.v1.StartRoomHeartbeatRequest "
             "message");
+}
+
+// Random requests to every control method: each call ends with a
+// deliberate answer (never INTERNAL, UNKNOWN, UNIMPLEMENTED or a dropped
+// connection), and the daemon keeps serving.
+TEST_F(DaemonTest, RandomRequestsToEveryMethodGetADeliberateAnswer) {
+  const auto methods = Methods("presence.v1.ControlService");
+  ASSERT_FALSE(methods.empty());
+  const auto channel = UnixChannel(daemon_->socket_path());
+  for (const auto* method : methods) {
+    const auto requests = RandomRequests(*method->input_type(), 12, /*seed=*/7);
+    // A client-streaming method (HoldMany) takes them all on one call.
+    const bool many = method->client_streaming();
+    for (std::size_t i = 0; i < requests.size(); ++i) {
+      grpc::ClientContext context;
+      context.set_deadline(std::chrono::system_clock::now() +
+                           milliseconds(200));
+      const auto result = CallWithBytes(
+          channel, &context, MethodPath(*method),
+          many ? requests : std::vector<std::string>{requests[i]});
+      EXPECT_TRUE(IsCleanAnswer(result.status.error_code()))
+          << MethodPath(*method) << ": " << result.status.error_code() << " "
+          << result.status.error_message();
+      if (many) {
+        EXPECT_GE(result.responses, static_cast<int>(requests.size()))
+            << "HoldMany answers every request";
+        break;
+      }
+    }
+  }
+  grpc::ClientContext status_context;
+  pb::Status status;
+  EXPECT_TRUE(
+      control_->GetStatus(&status_context, pb::GetStatusRequest(), &status)
+          .ok())
+      << "still serving";
 }
 
 TEST_F(DaemonTest, SyncSharesOneUpstreamWatchAcrossClients) {

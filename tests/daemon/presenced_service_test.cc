@@ -233,9 +233,15 @@ TEST_F(ServiceTest, CorruptStateFileIsMovedAsideAndTheDaemonStarts) {
 }
 
 struct ConfigCase {
+  std::string name;
   std::string toml;
   std::string expected;  // in stderr, after the file name
 };
+
+// Test names (and ctest's) show the case's name, not its bytes.
+void PrintTo(const ConfigCase& config_case, std::ostream* out) {
+  *out << config_case.name;
+}
 
 class ConfigErrorTest : public ::testing::TestWithParam<ConfigCase> {};
 
@@ -255,19 +261,21 @@ TEST_P(ConfigErrorTest, RefusesToStartNamingFileLineAndKey) {
 INSTANTIATE_TEST_SUITE_P(
     Cases, ConfigErrorTest,
     ::testing::Values(
-        ConfigCase{"user_id = \"a\"\nbogus = 1\n",
+        ConfigCase{"UnknownKey", "user_id = \"a\"\nbogus = 1\n",
                    "presenced.toml:2: key 'bogus': unknown key"},
-        ConfigCase{"user_id = \"a\"\nsocket_mode = 660\n",
+        ConfigCase{"SocketModeNotOctal", "user_id = \"a\"\nsocket_mode = 660\n",
                    "presenced.toml:2: key 'socket_mode': must be an octal"},
-        ConfigCase{"user_id = \"a\"\n\nbackoff_cap = \"1ms\"\n",
+        ConfigCase{"BadDuration", "user_id = \"a\"\n\nbackoff_cap = \"1ms\"\n",
                    "presenced.toml:3: key 'backoff_cap': must be a duration"},
-        ConfigCase{"user_id = 5\n",
+        ConfigCase{"UserIdNotAString", "user_id = 5\n",
                    "presenced.toml:1: key 'user_id': must be "
                    "a string"},
-        ConfigCase{"log_level = \"loud\"\nuser_id = \"a\"\n",
+        ConfigCase{"BadLogLevel", "log_level = \"loud\"\nuser_id = \"a\"\n",
                    "log_level must be"},
-        ConfigCase{"upstream = \"x:1\"\n", "user_id is not set"},
-        ConfigCase{"user_id = \"a\"\nupstream = [\n", "presenced.toml:"}));
+        ConfigCase{"NoUserId", "upstream = \"x:1\"\n", "user_id is not set"},
+        ConfigCase{"TomlSyntax", "user_id = \"a\"\nupstream = [\n",
+                   "presenced.toml:"}),
+    [](const auto& info) { return info.param.name; });
 
 }  // namespace
 }  // namespace presence::testing

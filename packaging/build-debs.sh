@@ -2,15 +2,17 @@
 # Builds the Debian packages from an already built CMake tree:
 #   presenced               daemon, presencectl, units, sysusers/tmpfiles,
 #                           /etc/presenced/presenced.toml (conffile),
-#                           bash completion
-#   presence-server         server, unit, sysusers, /etc/presence-server/...
+#                           bash completion, presenced.8, presencectl.1
+#   presence-server         server, unit, sysusers, /etc/presence-server/...,
+#                           presence-server.8
 #   libpresence-client-dev  headers, static libraries, CMake package, protos
 #
 # usage: packaging/build-debs.sh BUILD_DIR OUT_DIR
 #
 # It runs `cmake --install BUILD_DIR --prefix /usr` into a staging tree,
 # splits that tree by path (an installed file no package claims is an
-# error), strips, writes the control files and calls `dpkg-deb --build`.
+# error), strips, gzips the man pages, writes the control files and calls
+# `dpkg-deb --build`.
 # No debhelper and no root needed. Depends: are computed with dpkg-shlibdeps.
 #
 # Environment:
@@ -57,6 +59,7 @@ cmake_minimum_required(VERSION 3.25)
 project(presence-packaging-files NONE)
 set(CMAKE_INSTALL_SBINDIR sbin)
 set(CMAKE_INSTALL_BINDIR bin)
+set(CMAKE_INSTALL_MANDIR share/man)
 include("$here/install.cmake")
 EOF
   cmake -S "$work/files-src" -B "$work/files-build" >"$work/files.log" 2>&1 &&
@@ -71,12 +74,14 @@ declare -A claims=(
     lib/systemd/system/presenced.service lib/systemd/system/presenced.socket
     usr/lib/systemd/system/presenced.service usr/lib/systemd/system/presenced.socket
     usr/lib/sysusers.d/presenced.conf usr/lib/tmpfiles.d/presenced.conf
-    etc/presenced/presenced.toml"
+    etc/presenced/presenced.toml
+    usr/share/man/man1/presencectl.1 usr/share/man/man8/presenced.8"
   [presence-server]="usr/bin/presence-server
     lib/systemd/system/presence-server.service
     usr/lib/systemd/system/presence-server.service
     usr/lib/sysusers.d/presence-server.conf
-    etc/presence-server/presence-server.toml"
+    etc/presence-server/presence-server.toml
+    usr/share/man/man8/presence-server.8"
   [libpresence-client-dev]="usr/include/presence usr/lib/*.a usr/lib/*/*.a
     usr/lib/cmake/presence-client usr/lib/*/cmake/presence-client
     usr/share/presence/proto"
@@ -116,6 +121,11 @@ find "$work/src/debian" -type f -path '*/usr/*bin/*' -exec \
 find "$work/src/debian" -type f -name '*.a' -exec \
   strip --strip-debug --remove-section=.comment --remove-section=.note \
   --enable-deterministic-archives {} +
+
+# ---- man pages: gzip -9n (no name, no time stamp: reproducible), as
+# Debian policy wants them
+find "$work/src/debian" -type f -path '*/usr/share/man/*' ! -name '*.gz' \
+  -exec gzip -9n {} +
 
 # ---- Depends via dpkg-shlibdeps (it wants a debian/control to read)
 # (the package roots are debian/PKG under "$work/src", where it looks)

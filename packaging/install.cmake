@@ -1,8 +1,8 @@
 # packaging/install.cmake: install rules for what is not a build target --
-# the systemd units, the sysusers.d/tmpfiles.d snippets and the example
-# configuration files. Included from the top-level CMakeLists.txt
-# (include(packaging/install.cmake)); packaging/build-debs.sh splits the
-# resulting `cmake --install` tree into the Debian packages.
+# the systemd units, the sysusers.d/tmpfiles.d snippets, the example
+# configuration files and the man pages. Included from the top-level
+# CMakeLists.txt (include(packaging/install.cmake)); packaging/build-debs.sh
+# splits the resulting `cmake --install` tree into the Debian packages.
 #
 # The binaries, headers, CMake package, proto files and the presencectl bash
 # completion are installed by daemon/, server/, client/ and proto/.
@@ -17,7 +17,9 @@
 #   other PREFIX:  PREFIX/etc/..., PREFIX/lib/systemd/system, PREFIX/lib/...
 # Unit ExecStart= lines are rewritten to PREFIX/sbin, PREFIX/bin.
 # The example configs are never overwritten: an edited one is kept as is.
-# Components: presenced, presence-server.
+# The man pages (packaging/man/) go to PREFIX/share/man uncompressed;
+# packaging/build-debs.sh gzips them for the Debian packages.
+# Components: presenced, presence-server (presencectl.1: presence-client).
 
 set(_presence_default_unit_dir "/lib/systemd/system")
 find_package(PkgConfig QUIET)
@@ -41,4 +43,9 @@ foreach(_presence_part presenced presence-server)
     COMPONENT ${_presence_part})
   install(SCRIPT "${CMAKE_CURRENT_LIST_DIR}/install-files.cmake"
     COMPONENT ${_presence_part})
+  install(FILES "${CMAKE_CURRENT_LIST_DIR}/man/${_presence_part}.8"
+    DESTINATION "${CMAKE_INSTALL_MANDIR}/man8" COMPONENT ${_presence_part})
 endforeach()
+# presencectl's page goes with presencectl (component presence-client).
+install(FILES "${CMAKE_CURRENT_LIST_DIR}/man/presencectl.1"
+  DESTINATION "${CMAKE_INSTALL_MANDIR}/man1" COMPONENT presence-client)

@@ -10,7 +10,7 @@ packages=(
   libsystemd-dev libtomlplusplus-dev libcli11-dev nlohmann-json3-dev
   libhiredis-dev redis-server
   python3 python3-grpcio
-  lintian dpkg-dev systemd
+  lintian dpkg-dev systemd groff-base
 )
 
 missing=()

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the Debian packages from this build tree (packaging/build-debs.sh)
 # into OUT_DIR and checks what is in them: binaries, units, sysusers and
-# tmpfiles snippets, conffiles, maintainer scripts, Depends, docs.
+# tmpfiles snippets, conffiles, maintainer scripts, Depends, docs, man pages.
 #
 # usage: check-debs.sh SOURCE_DIR BUILD_DIR OUT_DIR
 # Exits 77 (skipped) without dpkg-deb / dpkg-shlibdeps (package dpkg-dev).
@@ -48,12 +48,14 @@ has_files presenced /usr/sbin/presenced /usr/bin/presencectl \
   /usr/lib/sysusers.d/presenced.conf /usr/lib/tmpfiles.d/presenced.conf \
   /etc/presenced/presenced.toml \
   /usr/share/bash-completion/completions/presencectl \
+  /usr/share/man/man1/presencectl.1.gz /usr/share/man/man8/presenced.8.gz \
   /usr/share/doc/presenced/copyright /usr/share/doc/presenced/changelog.Debian.gz
 executable presenced /usr/sbin/presenced
 executable presenced /usr/bin/presencectl
 has_files presence-server /usr/bin/presence-server \
   $units/presence-server.service /usr/lib/sysusers.d/presence-server.conf \
   /etc/presence-server/presence-server.toml \
+  /usr/share/man/man8/presence-server.8.gz \
   /usr/share/doc/presence-server/copyright
 executable presence-server /usr/bin/presence-server
 has_files libpresence-client-dev /usr/include/presence/client/client.h \
@@ -90,6 +92,11 @@ cmp -s "$root$units/presenced.service" "$source_dir/systemd/presenced.service" |
   fail "presenced.service in the package differs from systemd/presenced.service"
 cmp -s "$root/etc/presenced/presenced.toml" "$source_dir/packaging/presenced.toml" ||
   fail "presenced.toml in the package differs from packaging/presenced.toml"
+for page in man1/presencectl.1 man8/presenced.8; do
+  gzip -dc "$root/usr/share/man/$page.gz" 2>/dev/null |
+    cmp -s - "$source_dir/packaging/man/${page#*/}" ||
+    fail "$page.gz in the package is not packaging/man/${page#*/} gzipped"
+done
 
 # Depends: the shared libraries the binaries link, found by dpkg-shlibdeps.
 depends="$(control_field presenced Depends)"

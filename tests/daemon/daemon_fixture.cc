@@ -135,7 +135,7 @@ void HoldManyStream::Cancel() { context_.TryCancel(); }
 
 void DaemonTest::SetUp() {
   server_ = std::make_unique<PresenceServerProcess>(
-      PresenceServerOptions{kFastServerFlags});
+      PresenceServerOptions{ServerFlags()});
   daemon_ = StartDaemon("alice");
   control_ = Control(*daemon_);
 }

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "presence/v1/control.grpc.pb.h"
 #include "presence/v1/upstream.grpc.pb.h"
@@ -93,6 +94,11 @@ class HoldManyStream {
 class DaemonTest : public ::testing::Test {
  protected:
   void SetUp() override;
+  // The flags SetUp starts the server with; a fixture overrides this to add
+  // some (e.g. a Redis store) to kFastServerFlags.
+  virtual std::vector<std::string> ServerFlags() const {
+    return kFastServerFlags;
+  }
 
   // Starts (another) presenced for `user_id` against the server.
   std::unique_ptr<PresencedProcess> StartDaemon(const std::string& user_id,

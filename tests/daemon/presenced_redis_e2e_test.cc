@@ -4,9 +4,9 @@
 // if the daemon's heartbeats and leaves reached the shared store. Heartbeats
 // every 50 ms and a 3 s online threshold (kFastServerFlags): a count that
 // drops within 1 s was dropped by a leave, not by expiry.
-#include "../server/upstream_client.h"
 #include "daemon_fixture.h"
 #include "support/redis_server_process.h"
+#include "support/upstream_client.h"
 
 namespace presence::testing {
 namespace {

@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "support/presence_server_process.h"
-#include "upstream_client.h"
+#include "support/upstream_client.h"
 
 namespace presence::testing {
 

@@ -1,4 +1,4 @@
-#include "upstream_client.h"
+#include "support/upstream_client.h"
 
 namespace presence::testing {
 

@@ -40,6 +40,16 @@ grpc::Status ReadPaging(int page_size, const std::string& page_token, int* size,
   return grpc::Status::OK;
 }
 
+// Copies a page of the store into a response, with the token of the next
+// page when there is one (keyset paging: the last user id returned).
+template <typename Item, typename ProtoItems, typename Response>
+void WritePage(const Page<Item>& page, ProtoItems* items, Response* response) {
+  for (const auto& item : page.items) ToProto(item, items->Add());
+  if (page.more) {
+    response->set_next_page_token(EncodePageToken(page.items.back().user_id));
+  }
+}
+
 }  // namespace
 
 PresenceServiceImpl::PresenceServiceImpl(PresenceStore& store, Auth& auth,
@@ -215,13 +225,8 @@ grpc::ServerUnaryReactor* PresenceServiceImpl::ListOnlineUsers(
             !status.ok()) {
           return status;
         }
-        const auto page = store_.ListOnlineUsers(after, page_size, now);
-        for (const auto& user : page.items)
-          ToProto(user, response->add_users());
-        if (page.more) {
-          response->set_next_page_token(
-              EncodePageToken(page.items.back().user_id));
-        }
+        WritePage(store_.ListOnlineUsers(after, page_size, now),
+                  response->mutable_users(), response);
         return grpc::Status::OK;
       });
 }
@@ -260,15 +265,9 @@ grpc::ServerUnaryReactor* PresenceServiceImpl::ListRoomViewers(
             !status.ok()) {
           return status;
         }
-        const auto page =
-            store_.ListRoomViewers(request.room_id(), after, page_size, now);
-        for (const auto& viewer : page.items) {
-          ToProto(viewer, response->add_viewers());
-        }
-        if (page.more) {
-          response->set_next_page_token(
-              EncodePageToken(page.items.back().user_id));
-        }
+        WritePage(
+            store_.ListRoomViewers(request.room_id(), after, page_size, now),
+            response->mutable_viewers(), response);
         return grpc::Status::OK;
       });
 }

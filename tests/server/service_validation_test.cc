@@ -80,6 +80,11 @@ TEST_F(ValidationTest, InvalidUtf8IsInvalidArgumentNamingTheField) {
   ExpectInvalid(reader->Finish(), "room_ids[1] is not valid UTF-8");
 
   EXPECT_TRUE(Heartbeat(token_, false, {"fine"}).ok()) << "still serving";
+  // protobuf's own complaint about each string goes to the debug log, not
+  // to stderr at ERROR where a peer could flood the journal with it.
+  const std::string log = server_.log();
+  EXPECT_NE(log.find("[debug] protobuf ("), std::string::npos) << log;
+  EXPECT_EQ(log.find("libprotobuf ERROR"), std::string::npos) << log;
 }
 
 TEST_F(ValidationTest, BytesThatAreNoRequestAreInvalidArgument) {

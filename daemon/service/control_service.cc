@@ -430,7 +430,7 @@ ControlService::HoldMany(grpc::CallbackServerContext* context) {
 }
 
 grpc::ServerWriteReactor<grpc::ByteBuffer>* ControlService::Sync(
-    grpc::CallbackServerContext* context, const grpc::ByteBuffer* in) {
+    grpc::CallbackServerContext*, const grpc::ByteBuffer* in) {
   auto* reactor = new SyncReactor(sync_);
   pb::SyncRequest request;
   if (grpc::Status status = ParseRequest(*in, &request); !status.ok()) {

@@ -32,8 +32,9 @@ TEST(CheckId, RejectsInvalidUtf8) {
 }
 
 TEST(CheckId, RejectsControlCharacters) {
-  for (const std::string bad : {std::string("a\nb"), std::string("a\0b", 3),
-                                std::string("\x7F"), std::string("\xC2\x85")}) {
+  for (const std::string& bad :
+       {std::string("a\nb"), std::string("a\0b", 3), std::string("\x7F"),
+        std::string("\xC2\x85")}) {
     const std::string error = CheckId("room_id", bad);
     EXPECT_NE(error.find("control character"), std::string::npos) << error;
   }

@@ -2,7 +2,8 @@
 
 namespace presence::daemon {
 
-BlockingPool::BlockingPool(std::size_t threads) {
+BlockingPool::BlockingPool(std::size_t threads, std::size_t max_waiting)
+    : max_waiting_(max_waiting) {
   threads_.reserve(threads);
   for (std::size_t i = 0; i < threads; ++i)
     threads_.emplace_back([this] { Loop(); });
@@ -17,12 +18,14 @@ BlockingPool::~BlockingPool() {
   for (auto& thread : threads_) thread.join();
 }
 
-void BlockingPool::Post(std::function<void()> work) {
+bool BlockingPool::TryPost(std::function<void()> work) {
   {
     std::lock_guard lock(mutex_);
+    if (queue_.size() >= max_waiting_) return false;
     queue_.push_back(std::move(work));
   }
   ready_.notify_one();
+  return true;
 }
 
 void BlockingPool::Loop() {

@@ -15,20 +15,24 @@ namespace presence::daemon {
 
 class BlockingPool {
  public:
-  explicit BlockingPool(std::size_t threads);
+  // `threads` run the work; at most `max_waiting` more wait for one.
+  BlockingPool(std::size_t threads, std::size_t max_waiting);
   // Runs everything already posted, then joins the threads.
   ~BlockingPool();
 
   BlockingPool(const BlockingPool&) = delete;
   BlockingPool& operator=(const BlockingPool&) = delete;
 
-  void Post(std::function<void()> work);
+  // Queues `work`; false (and `work` is dropped) when max_waiting are
+  // already waiting.
+  bool TryPost(std::function<void()> work);
 
  private:
   void Loop();
 
   std::mutex mutex_;
   std::condition_variable ready_;
+  const std::size_t max_waiting_;
   std::deque<std::function<void()>> queue_;
   bool stopping_ = false;
   std::vector<std::thread> threads_;

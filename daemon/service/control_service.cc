@@ -21,8 +21,11 @@ grpc::Status Unidentified() {
           "cannot read the caller's credentials from the socket"};
 }
 
-// Calls waiting on the presence server at once; more wait their turn.
+// Calls waiting on the presence server at once; up to kMaxWaitingCalls more
+// wait their turn, and beyond that a call is refused at once rather than
+// queued without bound.
 constexpr std::size_t kBlockingThreads = 4;
+constexpr std::size_t kMaxWaitingCalls = 256;
 
 grpc::Status NeedsAdmin(const std::string& what) {
   return {grpc::StatusCode::PERMISSION_DENIED,
@@ -83,7 +86,7 @@ ControlService::ControlService(Engine& engine, Session& session,
       sync_(sync),
       listener_(listener),
       options_(std::move(options)),
-      blocking_(kBlockingThreads) {}
+      blocking_(kBlockingThreads, kMaxWaitingCalls) {}
 
 template <typename Request, typename Response, typename Handler>
 grpc::ServerUnaryReactor* ControlService::AnswerNow(
@@ -99,13 +102,24 @@ grpc::ServerUnaryReactor* ControlService::AnswerLater(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* in,
     grpc::ByteBuffer* out, Handler handle) {
   auto* reactor = context->DefaultReactor();
-  blocking_.Post([=] {
+  const bool queued = blocking_.TryPost([=] {
     // A caller that gave up while the call was queued is not worth a
     // round trip.
-    reactor->Finish(context->IsCancelled()
-                        ? grpc::Status::CANCELLED
-                        : ServeParsed<Request, Response>(*in, out, handle));
+    if (context->IsCancelled()) return reactor->Finish(grpc::Status::CANCELLED);
+    try {
+      reactor->Finish(ServeParsed<Request, Response>(*in, out, handle));
+    } catch (const std::exception& e) {
+      spdlog::error("control call failed: {}", e.what());
+      reactor->Finish({grpc::StatusCode::INTERNAL, e.what()});
+    }
   });
+  if (!queued) {
+    reactor->Finish({grpc::StatusCode::RESOURCE_EXHAUSTED,
+                     std::to_string(kMaxWaitingCalls) +
+                         " calls are already waiting on the presence server "
+                         "at " +
+                         upstream_.address() + "; retry later"});
+  }
   return reactor;
 }
 
@@ -179,9 +193,11 @@ grpc::ServerUnaryReactor* ControlService::Enable(
 grpc::ServerUnaryReactor* ControlService::Disable(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* in,
     grpc::ByteBuffer* out) {
+  // Identified now: the peer's credentials belong to the connection, which
+  // is best looked up while the call is fresh.
+  const auto caller = Identify(context);
   return AnswerLater<pb::DisableRequest, pb::IsEnabledResponse>(
-      context, in, out, [this, context](const auto&, auto* response) {
-        const auto caller = Identify(context);
+      context, in, out, [this, caller](const auto&, auto* response) {
         if (!caller) return Unidentified();
         if (!caller->admin) return NeedsAdmin("disabling user presence");
         return SetEnabled(false, response);
@@ -370,9 +386,9 @@ grpc::ServerUnaryReactor* ControlService::Logout(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* in,
     grpc::ByteBuffer* out) {
   // Logout sends the leaves and waits for them.
+  const auto caller = Identify(context);
   return AnswerLater<pb::LogoutRequest, pb::LogoutResponse>(
-      context, in, out, [this, context](const auto&, auto*) {
-        const auto caller = Identify(context);
+      context, in, out, [this, caller](const auto&, auto*) {
         if (!caller) return Unidentified();
         if (!caller->admin) return NeedsAdmin("logout");
         spdlog::info("logout requested by uid {} pid {}", caller->uid,

@@ -15,18 +15,49 @@ using google::protobuf::Descriptor;
 using google::protobuf::FieldDescriptor;
 using google::protobuf::io::CodedInputStream;
 
-enum WireType { kVarint = 0, kFixed64 = 1, kLengthDelimited = 2, kFixed32 = 5 };
+enum WireType {
+  kVarint = 0,
+  kFixed64 = 1,
+  kLengthDelimited = 2,
+  kStartGroup = 3,
+  kEndGroup = 4,
+  kFixed32 = 5,
+};
 
-bool SkipScalar(CodedInputStream& in, int wire_type) {
+// protobuf's own limit on how deep messages (and groups) may nest.
+constexpr int kMaxDepth = 100;
+
+// Reads a length-delimited value; false when its length runs past the end.
+bool ReadBytes(CodedInputStream& in, std::size_t size, std::string* value) {
+  std::uint64_t length;
+  if (!in.ReadVarint64(&length)) return false;
+  const auto left = size - static_cast<std::size_t>(in.CurrentPosition());
+  return length <= left && in.ReadString(value, static_cast<int>(length));
+}
+
+// Skips the value of a field whose tag was just read; a group (which
+// protobuf still accepts as an unknown field) up to its end tag.
+bool SkipValue(CodedInputStream& in, std::uint32_t tag, std::size_t size,
+               int depth) {
   std::uint64_t ignored;
-  switch (wire_type) {
+  std::string bytes;
+  switch (tag & 7) {
     case kVarint:
       return in.ReadVarint64(&ignored);
     case kFixed64:
       return in.Skip(8);
     case kFixed32:
       return in.Skip(4);
-    default:  // groups are not proto3; anything else is not protobuf
+    case kLengthDelimited:
+      return ReadBytes(in, size, &bytes);
+    case kStartGroup:
+      if (depth >= kMaxDepth) return false;
+      while (const std::uint32_t inner = in.ReadTag()) {
+        if ((inner & 7) == kEndGroup) return inner >> 3 == tag >> 3;
+        if (!SkipValue(in, inner, size, depth + 1)) return false;
+      }
+      return false;
+    default:
       return false;
   }
 }
@@ -34,22 +65,18 @@ bool SkipScalar(CodedInputStream& in, int wire_type) {
 // Walks one message's fields; nested messages recurse with a longer prefix.
 // Unknown fields are skipped, as the parser would keep them unread.
 std::string Walk(const Descriptor& type, std::string_view wire,
-                 const std::string& prefix) {
+                 const std::string& prefix, int depth) {
+  if (depth >= kMaxDepth) return {};
   CodedInputStream in(reinterpret_cast<const std::uint8_t*>(wire.data()),
                       static_cast<int>(wire.size()));
   std::map<int, int> occurrences;  // of each repeated field so far
   while (const std::uint32_t tag = in.ReadTag()) {
-    const int wire_type = static_cast<int>(tag & 7);
-    if (wire_type != kLengthDelimited) {
-      if (!SkipScalar(in, wire_type)) return {};
+    if ((tag & 7) != kLengthDelimited) {
+      if (!SkipValue(in, tag, wire.size(), depth)) return {};
       continue;
     }
-    std::uint32_t length;
     std::string value;
-    if (!in.ReadVarint32(&length) ||
-        !in.ReadString(&value, static_cast<int>(length))) {
-      return {};
-    }
+    if (!ReadBytes(in, wire.size(), &value)) return {};
     const int number = static_cast<int>(tag >> 3);
     const FieldDescriptor* field = type.FindFieldByNumber(number);
     if (field == nullptr) continue;
@@ -61,7 +88,7 @@ std::string Walk(const Descriptor& type, std::string_view wire,
     if (field->type() == FieldDescriptor::TYPE_STRING) {
       error = CheckUtf8(path, value);
     } else if (field->type() == FieldDescriptor::TYPE_MESSAGE) {
-      error = Walk(*field->message_type(), value, path + ".");
+      error = Walk(*field->message_type(), value, path + ".", depth + 1);
     }
     if (!error.empty()) return error;
   }
@@ -71,11 +98,16 @@ std::string Walk(const Descriptor& type, std::string_view wire,
 }  // namespace
 
 std::string DescribeInvalidUtf8(const Descriptor& type, std::string_view wire) {
-  return Walk(type, wire, "");
+  return Walk(type, wire, "", 0);
 }
 
 grpc::Status ParseRequest(const grpc::ByteBuffer& wire,
                           google::protobuf::Message* request) {
+  if (!wire.Valid()) {
+    return {grpc::StatusCode::INVALID_ARGUMENT,
+            "the call carries no " + request->GetDescriptor()->full_name() +
+                " message"};
+  }
   grpc::ByteBuffer shared(wire);  // takes a reference, copies no bytes
   grpc::ProtoBufferReader reader(&shared);
   if (reader.status().ok() && request->ParseFromZeroCopyStream(&reader)) {

@@ -56,6 +56,26 @@ TEST(DescribeInvalidUtf8, IsEmptyForValidOrUnreadableBytes) {
   EXPECT_EQ(DescribeInvalidUtf8(*request.GetDescriptor(), "\xFF\xFF\xFF"), "");
 }
 
+TEST(DescribeInvalidUtf8, SkipsUnknownGroupsAsTheParserDoes) {
+  // Field 15 as a group holding a varint, then room_ids = "\xff".
+  const std::string wire = std::string("\x7B\x08\x05\x7C") + "\x12\x01\xFF";
+  EXPECT_EQ(DescribeInvalidUtf8(*v1::HeartbeatRequest::descriptor(), wire),
+            "room_ids[0] is not valid UTF-8 (at byte 0)");
+}
+
+TEST(DescribeInvalidUtf8, GivesUpOnALengthPastTheEnd) {
+  // room_ids with a length of 2^32 + 1: not to be read as 1.
+  const std::string wire =
+      std::string("\x12\x81\x80\x80\x80\x10") + "\x12\x01\xFF";
+  EXPECT_EQ(DescribeInvalidUtf8(*v1::HeartbeatRequest::descriptor(), wire), "");
+}
+
+TEST(DescribeInvalidUtf8, StopsAtProtobufsNestingLimit) {
+  std::string wire;
+  for (int i = 0; i < 100000; ++i) wire += "\x7B";  // groups in groups
+  EXPECT_EQ(DescribeInvalidUtf8(*v1::HeartbeatRequest::descriptor(), wire), "");
+}
+
 TEST(ParseRequest, ParsesAValidRequest) {
   v1::HeartbeatRequest sent;
   sent.set_user(true);
@@ -86,6 +106,14 @@ TEST(ParseRequest, BytesThatAreNoMessageAreInvalidArgument) {
   EXPECT_EQ(status.error_message(),
             "the request is not a valid presence.v1.GetRoomViewerCountRequest "
             "message");
+}
+
+TEST(ParseRequest, NoMessageAtAllIsInvalidArgument) {
+  v1::GetStatusRequest parsed;
+  const grpc::Status status = ParseRequest(grpc::ByteBuffer(), &parsed);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message(),
+            "the call carries no presence.v1.GetStatusRequest message");
 }
 
 TEST(SerializeResponse, ReplacesWhatTheBufferHeld) {

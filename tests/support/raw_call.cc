@@ -10,6 +10,10 @@
 namespace presence::testing {
 namespace {
 
+bool IsStreaming(const google::protobuf::MethodDescriptor& method) {
+  return method.client_streaming() || method.server_streaming();
+}
+
 grpc::ByteBuffer Buffer(const std::string& bytes) {
   grpc::Slice slice(bytes);
   return grpc::ByteBuffer(&slice, 1);
@@ -182,7 +186,13 @@ std::vector<std::string> RandomRequests(
   return requests;
 }
 
-bool IsCleanAnswer(grpc::StatusCode code) {
+std::chrono::milliseconds CallBudget(
+    const google::protobuf::MethodDescriptor& method) {
+  return std::chrono::milliseconds(IsStreaming(method) ? 200 : 5000);
+}
+
+bool IsCleanAnswer(const google::protobuf::MethodDescriptor& method,
+                   grpc::StatusCode code) {
   switch (code) {
     case grpc::StatusCode::UNKNOWN:
     case grpc::StatusCode::INTERNAL:
@@ -190,6 +200,8 @@ bool IsCleanAnswer(grpc::StatusCode code) {
     case grpc::StatusCode::UNAVAILABLE:
     case grpc::StatusCode::DATA_LOSS:
       return false;
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+      return IsStreaming(method);
     default:
       return true;
   }

@@ -5,6 +5,7 @@
 #include <google/protobuf/descriptor.h>
 #include <grpcpp/grpcpp.h>
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -40,8 +41,16 @@ std::vector<std::string> RandomRequests(
     const google::protobuf::Descriptor& type, std::size_t count,
     std::uint32_t seed);
 
-// Whether a call ended the way a healthy service answers bad input, rather
-// than with the codes of a crash, a missing handler or an internal fault.
-bool IsCleanAnswer(grpc::StatusCode code);
+// How long a test lets a call to `method` run: an accepted stream stays
+// open, so it is cut after 200 ms; a unary call gets 5 s to be answered.
+std::chrono::milliseconds CallBudget(
+    const google::protobuf::MethodDescriptor& method);
+
+// Whether a call to `method` ended the way a healthy service answers bad
+// input: not with the codes of a crash, a missing handler or an internal
+// fault, and for a unary call not at the deadline (a handler that never
+// answered).
+bool IsCleanAnswer(const google::protobuf::MethodDescriptor& method,
+                   grpc::StatusCode code);
 
 }  // namespace presence::testing

@@ -24,6 +24,16 @@ std::vector<std::string> Ids(int count, const std::string& prefix = "id") {
 class ValidationTest : public ServiceTest {
  protected:
   void SetUp() override { token_ = Login("alice"); }
+
+  // Opens a Watch that must end before its first event; returns how.
+  grpc::Status RefusedWatch(const v1::WatchRequest& request) {
+    auto context = UpstreamClient::Context(token_);
+    auto reader = client_.presence().Watch(context.get(), request);
+    v1::WatchEvent event;
+    EXPECT_FALSE(reader->Read(&event));
+    return reader->Finish();
+  }
+
   std::string token_;
 };
 
@@ -73,11 +83,7 @@ TEST_F(ValidationTest, InvalidUtf8IsInvalidArgumentNamingTheField) {
   v1::WatchRequest watch_request;
   watch_request.add_room_ids("fine");
   watch_request.add_room_ids("\xf4\x90\x80\x80");
-  auto context = UpstreamClient::Context(token_);
-  auto reader = client_.presence().Watch(context.get(), watch_request);
-  v1::WatchEvent event;
-  EXPECT_FALSE(reader->Read(&event));
-  ExpectInvalid(reader->Finish(), "room_ids[1] is not valid UTF-8");
+  ExpectInvalid(RefusedWatch(watch_request), "room_ids[1] is not valid UTF-8");
 
   EXPECT_TRUE(Heartbeat(token_, false, {"fine"}).ok()) << "still serving";
   // protobuf's own complaint about each string goes to the debug log, not
@@ -212,18 +218,11 @@ TEST_F(ValidationTest, WatchChecksIdsBeforeStreaming) {
   v1::WatchRequest request;
   request.add_user_ids("fine");
   request.add_user_ids("");
-  auto context = UpstreamClient::Context(token_);
-  auto reader = client_.presence().Watch(context.get(), request);
-  v1::WatchEvent event;
-  EXPECT_FALSE(reader->Read(&event));
-  ExpectInvalid(reader->Finish(), "user_ids[1]");
+  ExpectInvalid(RefusedWatch(request), "user_ids[1]");
 
   v1::WatchRequest rooms;
   for (const auto& id : Ids(1001)) rooms.add_room_ids(id);
-  auto rooms_context = UpstreamClient::Context(token_);
-  auto rooms_reader = client_.presence().Watch(rooms_context.get(), rooms);
-  EXPECT_FALSE(rooms_reader->Read(&event));
-  ExpectInvalid(rooms_reader->Finish(), "room_ids has 1001");
+  ExpectInvalid(RefusedWatch(rooms), "room_ids has 1001");
 }
 
 TEST_F(ValidationTest, AdminChecksIntervals) {

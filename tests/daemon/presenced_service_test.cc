@@ -1,7 +1,9 @@
 // presenced as a system service: readiness through NOTIFY_SOCKET, socket
 // activation, SIGHUP reload, SIGTERM leave, detached holds across restarts,
 // and config errors.
+#include <arpa/inet.h>
 #include <dirent.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -11,6 +13,7 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "daemon_fixture.h"
 
@@ -54,6 +57,29 @@ class NotifySocket {
   std::string path_;
   int fd_;
   std::string received_;
+};
+
+// A TCP port that accepts connections and never answers: a presence server
+// that hangs.
+class SilentServer {
+ public:
+  SilentServer() {
+    fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    bind(fd_, reinterpret_cast<sockaddr*>(&address), length);
+    listen(fd_, 64);
+    getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length);
+    port_ = ntohs(address.sin_port);
+  }
+  ~SilentServer() { close(fd_); }
+  std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
+
+ private:
+  int fd_;
+  int port_;
 };
 
 class ServiceTest : public DaemonTest {
@@ -195,6 +221,32 @@ TEST_F(ServiceTest, SigtermLeavesAtOnceRemovesTheSocketAndExitsZero) {
   EXPECT_TRUE(WaitUntil([&] { return count() == 0; }, milliseconds(500)));
   EXPECT_LT(std::chrono::steady_clock::now() - stopped_at, milliseconds(2500));
   EXPECT_NE(access(daemon_->socket_path().c_str(), F_OK), 0);
+}
+
+// Reads wait on the presence server in a small pool; with the server hung
+// and more reads than threads, SIGTERM must still end the daemon within
+// the upstream deadline (5 s), not wait out every queued read.
+TEST_F(ServiceTest, SigtermWhileReadsWaitOnAHungServerExitsPromptly) {
+  SilentServer silent;
+  PresencedOptions options = Options();
+  options.upstream = silent.address();
+  Use(std::make_unique<PresencedProcess>(options));
+  std::vector<std::thread> readers;
+  for (int i = 0; i < 12; ++i) {
+    readers.emplace_back([&] {
+      grpc::ClientContext context;
+      context.set_deadline(std::chrono::system_clock::now() +
+                           std::chrono::seconds(30));
+      pb::IsEnabledResponse response;
+      control_->IsEnabled(&context, pb::IsEnabledRequest(), &response);
+    });
+  }
+  std::this_thread::sleep_for(milliseconds(300));  // let them arrive
+  const auto stopped_at = std::chrono::steady_clock::now();
+  EXPECT_EQ(daemon_->Stop(), 0) << daemon_->log();
+  EXPECT_LT(std::chrono::steady_clock::now() - stopped_at,
+            std::chrono::seconds(8));
+  for (auto& reader : readers) reader.join();
 }
 
 TEST_F(ServiceTest, RestartRestoresDetachedHoldsAndDropsExpiredOnes) {

@@ -26,6 +26,7 @@ class BlockingPool {
   // Queues `work`; false (and `work` is dropped) when max_waiting are
   // already waiting.
   bool TryPost(std::function<void()> work);
+  std::size_t max_waiting() const { return max_waiting_; }
 
  private:
   void Loop();

@@ -21,11 +21,14 @@ grpc::Status Unidentified() {
           "cannot read the caller's credentials from the socket"};
 }
 
-// Calls waiting on the presence server at once; up to kMaxWaitingCalls more
-// wait their turn, and beyond that a call is refused at once rather than
+// Calls that wait on the presence server run on two pools, so that reads
+// (anyone's, possibly many) cannot hold up the switches (Enable, Disable,
+// Logout). Beyond the waiting limit a call is refused at once rather than
 // queued without bound.
-constexpr std::size_t kBlockingThreads = 4;
-constexpr std::size_t kMaxWaitingCalls = 256;
+constexpr std::size_t kReadThreads = 4;
+constexpr std::size_t kMaxWaitingReads = 256;
+constexpr std::size_t kSwitchThreads = 1;
+constexpr std::size_t kMaxWaitingSwitches = 16;
 
 grpc::Status NeedsAdmin(const std::string& what) {
   return {grpc::StatusCode::PERMISSION_DENIED,
@@ -86,7 +89,8 @@ ControlService::ControlService(Engine& engine, Session& session,
       sync_(sync),
       listener_(listener),
       options_(std::move(options)),
-      blocking_(kBlockingThreads, kMaxWaitingCalls) {}
+      reads_(kReadThreads, kMaxWaitingReads),
+      switches_(kSwitchThreads, kMaxWaitingSwitches) {}
 
 template <typename Request, typename Response, typename Handler>
 grpc::ServerUnaryReactor* ControlService::AnswerNow(
@@ -99,10 +103,10 @@ grpc::ServerUnaryReactor* ControlService::AnswerNow(
 
 template <typename Request, typename Response, typename Handler>
 grpc::ServerUnaryReactor* ControlService::AnswerLater(
-    grpc::CallbackServerContext* context, const grpc::ByteBuffer* in,
-    grpc::ByteBuffer* out, Handler handle) {
+    BlockingPool& pool, grpc::CallbackServerContext* context,
+    const grpc::ByteBuffer* in, grpc::ByteBuffer* out, Handler handle) {
   auto* reactor = context->DefaultReactor();
-  const bool queued = blocking_.TryPost([=] {
+  const bool queued = pool.TryPost([=] {
     // A caller that gave up while the call was queued is not worth a
     // round trip.
     if (context->IsCancelled()) return reactor->Finish(grpc::Status::CANCELLED);
@@ -115,9 +119,9 @@ grpc::ServerUnaryReactor* ControlService::AnswerLater(
   });
   if (!queued) {
     reactor->Finish({grpc::StatusCode::RESOURCE_EXHAUSTED,
-                     std::to_string(kMaxWaitingCalls) +
-                         " calls are already waiting on the presence server "
-                         "at " +
+                     std::to_string(pool.max_waiting()) +
+                         " calls like this one are already waiting on the "
+                         "presence server at " +
                          upstream_.address() + "; retry later"});
   }
   return reactor;
@@ -155,7 +159,7 @@ grpc::ServerUnaryReactor* ControlService::IsEnabled(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* in,
     grpc::ByteBuffer* out) {
   return AnswerLater<pb::IsEnabledRequest, pb::IsEnabledResponse>(
-      context, in, out, [this](const auto&, auto* response) {
+      reads_, context, in, out, [this](const auto&, auto* response) {
         pb::GetSettingsResponse settings;
         grpc::Status status = Read([&](const std::string& token) {
           return upstream_.GetSettings(token, &settings);
@@ -185,7 +189,7 @@ grpc::ServerUnaryReactor* ControlService::Enable(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* in,
     grpc::ByteBuffer* out) {
   return AnswerLater<pb::EnableRequest, pb::IsEnabledResponse>(
-      context, in, out, [this](const auto&, auto* response) {
+      switches_, context, in, out, [this](const auto&, auto* response) {
         return SetEnabled(true, response);
       });
 }
@@ -197,7 +201,7 @@ grpc::ServerUnaryReactor* ControlService::Disable(
   // is best looked up while the call is fresh.
   const auto caller = Identify(context);
   return AnswerLater<pb::DisableRequest, pb::IsEnabledResponse>(
-      context, in, out, [this, caller](const auto&, auto* response) {
+      switches_, context, in, out, [this, caller](const auto&, auto* response) {
         if (!caller) return Unidentified();
         if (!caller->admin) return NeedsAdmin("disabling user presence");
         return SetEnabled(false, response);
@@ -292,7 +296,7 @@ grpc::ServerUnaryReactor* ControlService::GetUserPresence(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* in,
     grpc::ByteBuffer* out) {
   return AnswerLater<pb::GetUserPresenceRequest, pb::GetUserPresenceResponse>(
-      context, in, out, [this](const auto& request, auto* response) {
+      reads_, context, in, out, [this](const auto& request, auto* response) {
         const std::vector<std::string> ids(request.user_ids().begin(),
                                            request.user_ids().end());
         if (ids.empty()) return Invalid("user_ids must not be empty");
@@ -312,7 +316,7 @@ grpc::ServerUnaryReactor* ControlService::GetOnlineUserCount(
     grpc::ByteBuffer* out) {
   return AnswerLater<pb::GetOnlineUserCountRequest,
                      pb::GetOnlineUserCountResponse>(
-      context, in, out, [this](const auto&, auto* response) {
+      reads_, context, in, out, [this](const auto&, auto* response) {
         return Read([&](const std::string& token) {
           return upstream_.GetOnlineUserCount(token, response);
         });
@@ -323,7 +327,7 @@ grpc::ServerUnaryReactor* ControlService::ListOnlineUsers(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* in,
     grpc::ByteBuffer* out) {
   return AnswerLater<pb::ListOnlineUsersRequest, pb::ListOnlineUsersResponse>(
-      context, in, out, [this](const auto& request, auto* response) {
+      reads_, context, in, out, [this](const auto& request, auto* response) {
         if (std::string error = CheckPageSize("page_size", request.page_size());
             !error.empty()) {
           return Invalid(error);
@@ -339,7 +343,7 @@ grpc::ServerUnaryReactor* ControlService::GetRoomViewerCount(
     grpc::ByteBuffer* out) {
   return AnswerLater<pb::GetRoomViewerCountRequest,
                      pb::GetRoomViewerCountResponse>(
-      context, in, out, [this](const auto& request, auto* response) {
+      reads_, context, in, out, [this](const auto& request, auto* response) {
         if (std::string error = CheckId("room_id", request.room_id());
             !error.empty()) {
           return Invalid(error);
@@ -354,7 +358,7 @@ grpc::ServerUnaryReactor* ControlService::ListRoomViewers(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* in,
     grpc::ByteBuffer* out) {
   return AnswerLater<pb::ListRoomViewersRequest, pb::ListRoomViewersResponse>(
-      context, in, out, [this](const auto& request, auto* response) {
+      reads_, context, in, out, [this](const auto& request, auto* response) {
         if (std::string error = CheckId("room_id", request.room_id());
             !error.empty()) {
           return Invalid(error);
@@ -388,7 +392,7 @@ grpc::ServerUnaryReactor* ControlService::Logout(
   // Logout sends the leaves and waits for them.
   const auto caller = Identify(context);
   return AnswerLater<pb::LogoutRequest, pb::LogoutResponse>(
-      context, in, out, [this, caller](const auto&, auto*) {
+      switches_, context, in, out, [this, caller](const auto&, auto*) {
         if (!caller) return Unidentified();
         if (!caller->admin) return NeedsAdmin("logout");
         spdlog::info("logout requested by uid {} pid {}", caller->uid,

@@ -3,7 +3,7 @@
 // calls the engine, the session or the sync hub. Every method is a raw
 // callback method that parses its own request (contract/request_parser.h),
 // so even a string that is not UTF-8 is INVALID_ARGUMENT naming the field.
-// Calls that wait on the presence server run on a small blocking pool; an
+// Calls that wait on the presence server run on small blocking pools; an
 // open stream costs no thread.
 #pragma once
 
@@ -113,9 +113,10 @@ class ControlService final : public ControlServiceBase {
   grpc::ServerUnaryReactor* AnswerNow(grpc::CallbackServerContext* context,
                                       const grpc::ByteBuffer* in,
                                       grpc::ByteBuffer* out, Handler handle);
-  // The same on the blocking pool: for calls that wait on the server.
+  // The same on `pool`: for calls that wait on the server.
   template <typename Request, typename Response, typename Handler>
-  grpc::ServerUnaryReactor* AnswerLater(grpc::CallbackServerContext* context,
+  grpc::ServerUnaryReactor* AnswerLater(BlockingPool& pool,
+                                        grpc::CallbackServerContext* context,
                                         const grpc::ByteBuffer* in,
                                         grpc::ByteBuffer* out, Handler handle);
 
@@ -135,7 +136,8 @@ class ControlService final : public ControlServiceBase {
   SyncHub& sync_;
   const UnixListener& listener_;
   const ControlServiceOptions options_;
-  BlockingPool blocking_;
+  BlockingPool reads_;     // reads of presence and of the user's switch
+  BlockingPool switches_;  // Enable, Disable, Logout
 };
 
 }  // namespace presence::daemon

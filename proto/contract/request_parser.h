@@ -40,10 +40,11 @@ grpc::Status ServeParsed(const grpc::ByteBuffer& in, grpc::ByteBuffer* out,
   return SerializeResponse(response, out);
 }
 
-// Stacks gRPC's generated method mixins on a service:
-// WithMethods<S::Service, S::WithRawCallbackMethod_A,
-// S::WithRawCallbackMethod_B> is
-// S::WithRawCallbackMethod_A<S::WithRawCallbackMethod_B<S::Service>>.
+// Stacks gRPC's generated method mixins on a service, one per line at the
+// point of use instead of a nest of angle brackets:
+//   WithMethods<S::Service, S::WithRawCallbackMethod_A,
+//               S::WithRawCallbackMethod_B>
+// is S::WithRawCallbackMethod_A<S::WithRawCallbackMethod_B<S::Service>>.
 template <typename Service, template <typename> class... Mixins>
 struct StackMethods {
   using type = Service;

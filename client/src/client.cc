@@ -32,6 +32,11 @@ std::shared_ptr<grpc::Channel> MakeChannel(const std::string& path) {
                                    grpc::InsecureChannelCredentials(), args);
 }
 
+}  // namespace
+
+// Shared with hold_set.cc, which declares them (there is no private header).
+namespace detail {
+
 // UNAVAILABLE / DEADLINE_EXCEEDED while the channel has no connection means
 // the daemon was not reached; the same codes on a connected channel come from
 // the daemon itself.
@@ -70,7 +75,36 @@ bool IsPermanent(grpc::StatusCode code) {
   }
 }
 
-}  // namespace
+// Why a stream of attached holds ended: its status, or UNAVAILABLE for a
+// clean end (the daemon only ends one cleanly when the client half-closes).
+Error StreamEndError(const grpc::Status& status, grpc::Channel& channel,
+                     const std::string& socket_path, const std::string& what) {
+  if (status.ok()) {
+    return Error{static_cast<int>(grpc::StatusCode::UNAVAILABLE),
+                 "presenced ended " + what, false};
+  }
+  return MakeError(status, channel, socket_path);
+}
+
+// HELD (or a refusal) did not come within the timeout: the daemon is slow to
+// answer, or was never reached.
+Error NoAnswerError(grpc::Channel& channel, const Options& options,
+                    const std::string& what) {
+  const bool connected = channel.GetState(false) == GRPC_CHANNEL_READY;
+  const std::string ms = std::to_string(options.timeout.count()) + " ms";
+  return Error{static_cast<int>(grpc::StatusCode::DEADLINE_EXCEEDED),
+               connected ? "presenced did not confirm " + what + " within " + ms
+                         : "cannot reach presenced at " + options.socket_path +
+                               ": no connection within " + ms,
+               !connected};
+}
+
+std::shared_ptr<grpc::Channel> ChannelOf(const Client::Impl& impl);
+
+}  // namespace detail
+
+using detail::IsPermanent;
+using detail::MakeError;
 
 std::string DefaultSocketPath() {
   const char* env = std::getenv(kSocketEnvVar);
@@ -170,11 +204,8 @@ void Hold::State::Run() {
       released_now = released;
     }
     if (released_now) return;
-    Error error = MakeError(status, *channel, socket_path);
-    if (status.ok()) {
-      error = Error{static_cast<int>(grpc::StatusCode::UNAVAILABLE),
-                    "presenced ended the hold stream", false};
-    }
+    const Error error = detail::StreamEndError(status, *channel, socket_path,
+                                               "the hold stream");
     if (first && !got_held) {
       // The caller is still waiting in HoldTarget: hand it the refusal.
       {
@@ -310,6 +341,10 @@ struct Client::Impl {
   }
 };
 
+std::shared_ptr<grpc::Channel> detail::ChannelOf(const Client::Impl& impl) {
+  return impl.channel;
+}
+
 Client::Client(Options options) : impl_(std::make_unique<Impl>()) {
   if (options.socket_path.empty()) options.socket_path = DefaultSocketPath();
   if (options.client_name.empty()) options.client_name = DefaultClientName();
@@ -430,16 +465,7 @@ Result<Hold> Client::HoldTarget(const v1::Target& target, HoldOptions options) {
   lock.unlock();
   state->Release();
   if (!error) {
-    const bool connected =
-        impl_->channel->GetState(false) == GRPC_CHANNEL_READY;
-    error = Error{
-        static_cast<int>(grpc::StatusCode::DEADLINE_EXCEEDED),
-        connected ? "presenced did not confirm the hold within " +
-                        std::to_string(impl_->options.timeout.count()) + " ms"
-                  : "cannot reach presenced at " + impl_->options.socket_path +
-                        ": no connection within " +
-                        std::to_string(impl_->options.timeout.count()) + " ms",
-        !connected};
+    error = detail::NoAnswerError(*impl_->channel, impl_->options, "the hold");
   }
   return *error;
 }

@@ -10,6 +10,7 @@ trap 'rm -rf "$tmp"' EXIT
 
 cmake --install "$build" --prefix "$tmp/prefix" --component presence-client
 test -f "$tmp/prefix/include/presence/client/client.h"
+test -f "$tmp/prefix/include/presence/client/hold_set.h"
 test -f "$tmp/prefix/include/presence/v1/control.pb.h"
 test -f "$tmp/prefix/share/bash-completion/completions/presencectl"
 test -x "$tmp/prefix/bin/presencectl"

@@ -189,5 +189,40 @@ TEST(Library, HoldEndsWhenReattachIsRefused) {
   EXPECT_FALSE(hold->active());
 }
 
+TEST(Library, HoldSetUnreachableWhenNoSocket) {
+  TempDir dir;
+  Client client(Opts(dir / "none.sock"));
+  const auto start = std::chrono::steady_clock::now();
+  auto set = client.OpenHoldSet();
+  ASSERT_FALSE(set);
+  EXPECT_TRUE(set.error().unreachable);
+  EXPECT_NE(set.error().message.find(dir / "none.sock"), std::string::npos);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 1s) << "fails fast";
+}
+
+// A daemon without HoldMany (the fake, like a presenced older than it):
+// UNIMPLEMENTED for the first Add and every later one, not a retry loop.
+TEST(Library, HoldSetOnADaemonWithoutHoldMany) {
+  TempDir dir;
+  FakeDaemon daemon(dir / "d.sock");
+  Client client(Opts(dir / "d.sock"));
+  std::atomic<int> detached{0};
+  HoldSetOptions options;
+  options.on_detached = [&](const Error&) { ++detached; };
+  auto set = client.OpenHoldSet(options);
+  ASSERT_TRUE(set) << set.error().message;
+  for (int i = 0; i < 2; ++i) {
+    auto key = set->AddRoom("lobby");
+    ASSERT_FALSE(key);
+    EXPECT_EQ(key.error().CodeName(), "UNIMPLEMENTED") << key.error().message;
+  }
+  EXPECT_EQ(set->size(), 0u);
+  EXPECT_EQ(detached, 0);
+  HoldSet moved = std::move(*set);
+  EXPECT_FALSE(set->AddRoom("lobby"));  // moved from: closed
+  moved.Close();
+  EXPECT_EQ(moved.AddRoom("lobby").error().CodeName(), "CANCELLED");
+}
+
 }  // namespace
 }  // namespace presence::client

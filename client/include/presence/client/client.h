@@ -10,6 +10,8 @@
 //   if (!hold) std::cerr << hold.error().message;    // refused/unreachable
 //   ...                                              // presence while alive
 //
+// Many holds at once go on one call: client.OpenHoldSet() (hold_set.h).
+//
 // Thread safety: a Client may be used from several threads at once; a Hold's
 // callbacks run on the Hold's own thread and must not destroy that Hold.
 #pragma once
@@ -163,6 +165,9 @@ class Watch {
   std::unique_ptr<State> state_;
 };
 
+class HoldSet;  // hold_set.h, included at the end of this header
+struct HoldSetOptions;
+
 class Client {
  public:
   // Creates the channel; does not connect yet (the first call does).
@@ -201,6 +206,11 @@ class Client {
   Result<Hold> HoldRoom(const std::string& room_id, HoldOptions options = {});
   Result<Hold> HoldTarget(const v1::Target& target, HoldOptions options = {});
 
+  // Opens one HoldMany call to carry many attached holds (hold_set.h). Fails
+  // when the daemon cannot be reached within the timeout.
+  Result<HoldSet> OpenHoldSet();
+  Result<HoldSet> OpenHoldSet(HoldSetOptions options);
+
   // Reads.
   Result<std::vector<v1::UserPresence>> GetUserPresence(
       const std::vector<std::string>& user_ids);
@@ -234,3 +244,7 @@ class Client {
 };
 
 }  // namespace presence::client
+
+// Last, as it needs the types above: whoever includes client.h can use
+// OpenHoldSet's result.
+#include "presence/client/hold_set.h"  // IWYU pragma: export

@@ -59,6 +59,7 @@ has_files presence-server /usr/bin/presence-server \
   /usr/share/doc/presence-server/copyright
 executable presence-server /usr/bin/presence-server
 has_files libpresence-client-dev /usr/include/presence/client/client.h \
+  /usr/include/presence/client/hold_set.h \
   /usr/include/presence/v1/control.pb.h \
   /usr/share/presence/proto/presence/v1/control.proto \
   /usr/share/presence/proto/presence/v1/upstream.proto \

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <thread>
 
+#include "call_errors.h"
 #include "contract/status_name.h"
 #include "presence/v1/control.grpc.pb.h"
 
@@ -34,12 +35,8 @@ std::shared_ptr<grpc::Channel> MakeChannel(const std::string& path) {
 
 }  // namespace
 
-// Shared with hold_set.cc, which declares them (there is no private header).
 namespace detail {
 
-// UNAVAILABLE / DEADLINE_EXCEEDED while the channel has no connection means
-// the daemon was not reached; the same codes on a connected channel come from
-// the daemon itself.
 Error MakeError(const grpc::Status& status, grpc::Channel& channel,
                 const std::string& socket_path) {
   Error error{static_cast<int>(status.error_code()), status.error_message(),
@@ -58,7 +55,6 @@ Error MakeError(const grpc::Status& status, grpc::Channel& channel,
   return error;
 }
 
-// A refusal that re-trying will not change.
 bool IsPermanent(grpc::StatusCode code) {
   switch (code) {
     case grpc::StatusCode::INVALID_ARGUMENT:
@@ -75,8 +71,6 @@ bool IsPermanent(grpc::StatusCode code) {
   }
 }
 
-// Why a stream of attached holds ended: its status, or UNAVAILABLE for a
-// clean end (the daemon only ends one cleanly when the client half-closes).
 Error StreamEndError(const grpc::Status& status, grpc::Channel& channel,
                      const std::string& socket_path, const std::string& what) {
   if (status.ok()) {
@@ -86,8 +80,6 @@ Error StreamEndError(const grpc::Status& status, grpc::Channel& channel,
   return MakeError(status, channel, socket_path);
 }
 
-// HELD (or a refusal) did not come within the timeout: the daemon is slow to
-// answer, or was never reached.
 Error NoAnswerError(grpc::Channel& channel, const Options& options,
                     const std::string& what) {
   const bool connected = channel.GetState(false) == GRPC_CHANNEL_READY;
@@ -98,8 +90,6 @@ Error NoAnswerError(grpc::Channel& channel, const Options& options,
                                ": no connection within " + ms,
                !connected};
 }
-
-std::shared_ptr<grpc::Channel> ChannelOf(const Client::Impl& impl);
 
 }  // namespace detail
 

@@ -11,22 +11,11 @@
 #include <utility>
 #include <vector>
 
+#include "call_errors.h"
 #include "contract/status_name.h"
 #include "presence/v1/control.grpc.pb.h"
 
 namespace presence::client {
-
-// Shared with Hold; defined in client.cc.
-namespace detail {
-Error MakeError(const grpc::Status& status, grpc::Channel& channel,
-                const std::string& socket_path);
-bool IsPermanent(grpc::StatusCode code);
-Error StreamEndError(const grpc::Status& status, grpc::Channel& channel,
-                     const std::string& socket_path, const std::string& what);
-Error NoAnswerError(grpc::Channel& channel, const Options& options,
-                    const std::string& what);
-std::shared_ptr<grpc::Channel> ChannelOf(const Client::Impl& impl);
-}  // namespace detail
 
 namespace {
 

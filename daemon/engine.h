@@ -34,6 +34,10 @@ struct Caller {
 
 // Where an attached hold's events go (the Hold stream). Called with the
 // engine's mutex held: implementations only queue.
+// How a stopping daemon ends the streams it serves: UNAVAILABLE, so that
+// clients re-attach once it is back.
+grpc::Status StoppingStatus();
+
 class HoldEventSink {
  public:
   virtual ~HoldEventSink() = default;

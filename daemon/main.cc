@@ -256,6 +256,7 @@ int Run(const Flags& flags) {
   sd_notify(0, "STOPPING=1");
   listener->Stop();
   engine.Shutdown();
+  service.CloseStreams();
   settings.reset();
   server->Shutdown(std::chrono::system_clock::now() +
                    std::chrono::milliseconds(500));

@@ -127,6 +127,10 @@ grpc::ServerUnaryReactor* ControlService::AnswerLater(
   return reactor;
 }
 
+void ControlService::CloseStreams() {
+  open_streams_.CloseAll(StoppingStatus());
+}
+
 std::optional<Caller> ControlService::Identify(
     grpc::ServerContextBase* context) const {
   const auto peer = listener_.Lookup(context->peer());
@@ -421,6 +425,7 @@ grpc::ServerUnaryReactor* ControlService::Login(
 grpc::ServerWriteReactor<grpc::ByteBuffer>* ControlService::Hold(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* in) {
   auto* reactor = new HoldReactor(engine_);
+  reactor->Track(open_streams_);
   const auto caller = Identify(context);
   pb::HoldRequest request;
   Target target;
@@ -441,6 +446,7 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* ControlService::Hold(
 grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>*
 ControlService::HoldMany(grpc::CallbackServerContext* context) {
   auto* reactor = new HoldManyReactor(engine_);
+  reactor->Track(open_streams_);
   if (const auto caller = Identify(context)) {
     reactor->Begin(*caller);
   } else {
@@ -452,6 +458,7 @@ ControlService::HoldMany(grpc::CallbackServerContext* context) {
 grpc::ServerWriteReactor<grpc::ByteBuffer>* ControlService::Sync(
     grpc::CallbackServerContext*, const grpc::ByteBuffer* in) {
   auto* reactor = new SyncReactor(sync_);
+  reactor->Track(open_streams_);
   pb::SyncRequest request;
   if (grpc::Status status = ParseRequest(*in, &request); !status.ok()) {
     reactor->FinishWith(status);

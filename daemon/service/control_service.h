@@ -13,6 +13,7 @@
 #include "engine.h"
 #include "presence/v1/control.grpc.pb.h"
 #include "service/blocking_pool.h"
+#include "service/open_streams.h"
 #include "socket/unix_listener.h"
 #include "sync_hub.h"
 
@@ -97,6 +98,9 @@ class ControlService final : public ControlServiceBase {
                                   const grpc::ByteBuffer* request,
                                   grpc::ByteBuffer* response) override;
 
+  // The daemon is stopping: ends every open stream with StoppingStatus().
+  void CloseStreams();
+
   grpc::ServerWriteReactor<grpc::ByteBuffer>* Hold(
       grpc::CallbackServerContext* context,
       const grpc::ByteBuffer* request) override;
@@ -138,6 +142,7 @@ class ControlService final : public ControlServiceBase {
   const ControlServiceOptions options_;
   BlockingPool reads_;     // reads of presence and of the user's switch
   BlockingPool switches_;  // Enable, Disable, Logout
+  OpenStreams open_streams_;
 };
 
 }  // namespace presence::daemon

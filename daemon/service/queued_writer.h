@@ -16,12 +16,19 @@
 
 #include "contract/request_parser.h"
 #include "memory.h"
+#include "service/open_streams.h"
 
 namespace presence::daemon {
 
 template <typename Reactor = grpc::ServerWriteReactor<grpc::ByteBuffer>>
-class QueuedWriter : public Reactor {
+class QueuedWriter : public Reactor, public OpenStreams::Stream {
  public:
+  // Joins `streams` until the stream is over.
+  void Track(OpenStreams& streams) {
+    streams_ = &streams;
+    streams.Add(this);
+  }
+
   // Queues a message; `last` finishes the stream with OK once it is written.
   void Enqueue(const google::protobuf::Message& message, bool last = false) {
     grpc::ByteBuffer wire;
@@ -36,7 +43,7 @@ class QueuedWriter : public Reactor {
   }
 
   // Finishes now with `status`, dropping anything still queued.
-  void FinishWith(const grpc::Status& status) {
+  void FinishWith(const grpc::Status& status) override {
     std::lock_guard lock(mutex_);
     FinishLocked(status);
   }
@@ -106,9 +113,11 @@ class QueuedWriter : public Reactor {
       if (released_) return;
       released_ = true;
     }
+    if (streams_ != nullptr) streams_->Remove(this);
     OnRelease();
   }
 
+  OpenStreams* streams_ = nullptr;
   std::mutex mutex_;
   // Nearly always empty: a list costs nothing until a message is queued
   // and keeps &front() valid while more are queued behind the write in

@@ -265,6 +265,39 @@ TEST_F(ServiceTest, HungServerQueuesReadsButNotSwitchesOrShutdown) {
   for (auto& reader : readers) reader.join();
 }
 
+// Every stream ends with the status that tells clients to re-attach, also
+// those the engine knows nothing of: a Sync, and a HoldMany holding nothing.
+TEST_F(ServiceTest, SigtermEndsEveryStreamTellingClientsToReattach) {
+  Use(std::make_unique<PresencedProcess>(Options()));
+  grpc::ClientContext sync_context;
+  pb::SyncRequest sync_request;
+  sync_request.add_user_ids("bob");
+  auto sync = control_->Sync(&sync_context, sync_request);
+  ASSERT_TRUE(WaitUntil([&] { return GetStatus().sync_watchers() == 1; },
+                        milliseconds(3000)));
+  grpc::ClientContext many_context;
+  auto many = control_->HoldMany(&many_context);
+  pb::HoldManyRequest release;  // answered, so the call is surely open
+  release.set_release_hold_id("0123456789abcdef");
+  release.set_request_id(1);
+  ASSERT_TRUE(many->Write(release));
+  pb::HoldEvent event;
+  ASSERT_TRUE(many->Read(&event));
+  EXPECT_EQ(event.type(), pb::HOLD_EVENT_REFUSED);
+
+  EXPECT_EQ(daemon_->Stop(), 0);
+  pb::UserPresence update;
+  while (sync->Read(&update)) {
+  }
+  while (many->Read(&event)) {
+  }
+  for (const grpc::Status& status : {sync->Finish(), many->Finish()}) {
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
+    EXPECT_EQ(status.error_message(),
+              "presenced is stopping; re-attach when it is back");
+  }
+}
+
 TEST_F(ServiceTest, RestartRestoresDetachedHoldsAndDropsExpiredOnes) {
   Use(std::make_unique<PresencedProcess>(Options()));
   StartRoom("lasting");

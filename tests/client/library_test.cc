@@ -22,13 +22,13 @@ Options Opts(const std::string& socket) { return {socket, 2s, "libtest"}; }
 
 TEST(Library, UnreachableWhenNoSocket) {
   TempDir dir;
-  Client client(Opts(dir / "none.sock"));
+  Client client(Opts(dir.File("none.sock")));
   const auto start = std::chrono::steady_clock::now();
   auto r = client.GetStatus();
   ASSERT_FALSE(r);
   EXPECT_TRUE(r.error().unreachable);
   EXPECT_EQ(r.error().code, 14);  // UNAVAILABLE
-  EXPECT_NE(r.error().message.find(dir / "none.sock"), std::string::npos);
+  EXPECT_NE(r.error().message.find(dir.File("none.sock")), std::string::npos);
   auto hold = client.HoldRoom("r");
   ASSERT_FALSE(hold);
   EXPECT_TRUE(hold.error().unreachable);
@@ -46,8 +46,8 @@ TEST(Library, DefaultSocketFromEnvironment) {
 
 TEST(Library, TypedCalls) {
   TempDir dir;
-  FakeDaemon daemon(dir / "d.sock");
-  Client client(Opts(dir / "d.sock"));
+  FakeDaemon daemon(dir.File("d.sock"));
+  Client client(Opts(dir.File("d.sock")));
   EXPECT_EQ(*client.IsEnabled(), false);
   EXPECT_EQ(*client.Enable(), true);
   auto disable = client.Disable();
@@ -87,8 +87,8 @@ TEST(Library, TypedCalls) {
 
 TEST(Library, HoldReleasedOnDestruction) {
   TempDir dir;
-  FakeDaemon daemon(dir / "d.sock");
-  Client client(Opts(dir / "d.sock"));
+  FakeDaemon daemon(dir.File("d.sock"));
+  Client client(Opts(dir.File("d.sock")));
   std::atomic<int> events{0};
   {
     HoldOptions options;
@@ -116,9 +116,9 @@ TEST(Library, HoldReleasedOnDestruction) {
 
 TEST(Library, HoldRefused) {
   TempDir dir;
-  FakeDaemon daemon(dir / "d.sock");
+  FakeDaemon daemon(dir.File("d.sock"));
   daemon.refuse_holds = true;
-  Client client(Opts(dir / "d.sock"));
+  Client client(Opts(dir.File("d.sock")));
   auto hold = client.HoldRoom("lobby");
   ASSERT_FALSE(hold);
   EXPECT_FALSE(hold.error().unreachable);
@@ -128,7 +128,7 @@ TEST(Library, HoldRefused) {
 
 TEST(Library, HoldReattachesWithinOneSecondOfDaemonRestart) {
   TempDir dir;
-  const std::string socket = dir / "d.sock";
+  const std::string socket = dir.File("d.sock");
   auto daemon = std::make_unique<FakeDaemon>(socket);
   Client client(Opts(socket));
   std::mutex mu;
@@ -172,7 +172,7 @@ TEST(Library, HoldReattachesWithinOneSecondOfDaemonRestart) {
 
 TEST(Library, HoldEndsWhenReattachIsRefused) {
   TempDir dir;
-  const std::string socket = dir / "d.sock";
+  const std::string socket = dir.File("d.sock");
   auto daemon = std::make_unique<FakeDaemon>(socket);
   Client client(Opts(socket));
   std::atomic<bool> ended{false};
@@ -191,12 +191,12 @@ TEST(Library, HoldEndsWhenReattachIsRefused) {
 
 TEST(Library, HoldSetUnreachableWhenNoSocket) {
   TempDir dir;
-  Client client(Opts(dir / "none.sock"));
+  Client client(Opts(dir.File("none.sock")));
   const auto start = std::chrono::steady_clock::now();
   auto set = client.OpenHoldSet();
   ASSERT_FALSE(set);
   EXPECT_TRUE(set.error().unreachable);
-  EXPECT_NE(set.error().message.find(dir / "none.sock"), std::string::npos);
+  EXPECT_NE(set.error().message.find(dir.File("none.sock")), std::string::npos);
   EXPECT_LT(std::chrono::steady_clock::now() - start, 1s) << "fails fast";
 }
 
@@ -204,8 +204,8 @@ TEST(Library, HoldSetUnreachableWhenNoSocket) {
 // UNIMPLEMENTED for the first Add and every later one, not a retry loop.
 TEST(Library, HoldSetOnADaemonWithoutHoldMany) {
   TempDir dir;
-  FakeDaemon daemon(dir / "d.sock");
-  Client client(Opts(dir / "d.sock"));
+  FakeDaemon daemon(dir.File("d.sock"));
+  Client client(Opts(dir.File("d.sock")));
   std::atomic<int> detached{0};
   HoldSetOptions options;
   options.on_detached = [&](const Error&) { ++detached; };

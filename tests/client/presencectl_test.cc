@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "fake_daemon.h"
@@ -30,7 +31,7 @@ CtlRun Ctl(const TempDir& dir, std::vector<std::string> args,
 class WithDaemon : public ::testing::Test {
  protected:
   TempDir dir;
-  std::string socket = dir / "presenced.sock";
+  std::string socket = dir.File("presenced.sock");
   FakeDaemon daemon{socket};
   CtlRun Do(std::vector<std::string> args) {
     args.insert(args.begin(), {"--socket", socket});
@@ -40,12 +41,12 @@ class WithDaemon : public ::testing::Test {
 
 TEST(Presencectl, Exit3WhenTheSocketDoesNotExist) {
   TempDir dir;
-  const std::string socket = dir / "missing.sock";
+  const std::string socket = dir.File("missing.sock");
   for (const auto& args : std::vector<std::vector<std::string>>{
            {"status"},
            {"room", "start", "r"},
            {"watch", "u"},
-           {"hold", "room", "r", "--", "touch", dir / "ran"}}) {
+           {"hold", "room", "r", "--", "touch", dir.File("ran")}}) {
     auto cmd = args;
     cmd.insert(cmd.begin(), {"--socket", socket});
     CtlRun r = Ctl(dir, cmd);
@@ -56,7 +57,7 @@ TEST(Presencectl, Exit3WhenTheSocketDoesNotExist) {
     EXPECT_NE(r.err.find("Is the daemon running"), std::string::npos);
     EXPECT_TRUE(r.out.empty());
   }
-  EXPECT_FALSE(std::filesystem::exists(dir / "ran"));
+  EXPECT_FALSE(std::filesystem::exists(dir.File("ran")));
   // The environment variable names the socket too.
   CtlRun env = Ctl(dir, {"status"}, {"PRESENCED_SOCKET=" + socket});
   EXPECT_EQ(env.code, 3);
@@ -156,10 +157,10 @@ TEST_F(WithDaemon, Exit1WhenTheDaemonRefuses) {
 
 TEST_F(WithDaemon, HoldRefusedDoesNotStartTheCommand) {
   daemon.refuse_holds = true;
-  CtlRun r = Do({"hold", "room", "r", "--", "touch", dir / "ran"});
+  CtlRun r = Do({"hold", "room", "r", "--", "touch", dir.File("ran")});
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.err.find("presence is disabled"), std::string::npos);
-  EXPECT_FALSE(std::filesystem::exists(dir / "ran"));
+  EXPECT_FALSE(std::filesystem::exists(dir.File("ran")));
 }
 
 TEST_F(WithDaemon, HoldPassesTheChildsExitCode) {
@@ -186,7 +187,7 @@ TEST_F(WithDaemon, HoldRoomCountedWhileTheChildRunsAndGoneAfter) {
 }
 
 TEST_F(WithDaemon, HoldForwardsSigterm) {
-  const std::string ready = dir / "ready";
+  const std::string ready = dir.File("ready");
   Process p = Start({PRESENCECTL_PATH, "--socket", socket, "hold", "room", "R",
                      "--", "sh", "-c",
                      "trap 'exit 42' TERM; touch " + ready +
@@ -209,7 +210,7 @@ bool HasSocketFd(pid_t pid) {
 }
 
 TEST_F(WithDaemon, HoldGoneAfterPresencectlIsKilled) {
-  const std::string pidfile = dir / "child.pid";
+  const std::string pidfile = dir.File("child.pid");
   Process p = Start({PRESENCECTL_PATH, "--socket", socket, "hold", "room", "R",
                      "--", "sh", "-c",
                      "echo $$ > " + pidfile + ".tmp; mv " + pidfile + ".tmp " +

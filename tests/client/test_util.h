@@ -1,4 +1,4 @@
-// Small helpers for tests/client: a temp dir and running presencectl.
+// Small helpers for tests/client: running presencectl, and polling.
 #pragma once
 
 #include <fcntl.h>
@@ -9,40 +9,17 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <filesystem>
-#include <fstream>
 #include <functional>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "support/temp_dir.h"
+#include "support/wait.h"
+
 extern char** environ;
 
 namespace presence::testing {
-
-class TempDir {
- public:
-  TempDir() {
-    char pattern[] = "/tmp/presence-client-test.XXXXXX";
-    path_ = mkdtemp(pattern);
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  const std::string& path() const { return path_; }
-  std::string operator/(const std::string& name) const {
-    return path_ + "/" + name;
-  }
-
- private:
-  std::string path_;
-};
-
-inline std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 // A started process whose stdout/stderr go to files.
 struct Process {
@@ -102,16 +79,11 @@ inline Process Start(const std::vector<std::string>& argv,
   return p;
 }
 
-// Polls until pred() or the timeout; returns pred().
+// WaitUntil with the 5 s these tests allow by default.
 inline bool Eventually(
     const std::function<bool()>& pred,
     std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  return pred();
+  return WaitUntil(pred, timeout);
 }
 
 }  // namespace presence::testing

@@ -12,20 +12,12 @@
 #include <csignal>
 #include <cstring>
 #include <fstream>
-#include <sstream>
 #include <thread>
 
 #include "daemon_fixture.h"
 
 namespace presence::testing {
 namespace {
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream file(path);
-  std::stringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
 
 // A datagram socket standing in for systemd's notification socket.
 class NotifySocket {

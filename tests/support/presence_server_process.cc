@@ -3,23 +3,11 @@
 #include <csignal>
 #include <cstdio>
 #include <fstream>
-#include <sstream>
 #include <stdexcept>
 
 #include "support/wait.h"
 
 namespace presence::testing {
-namespace {
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream file(path);
-  std::ostringstream contents;
-  contents << file.rdbuf();
-  return contents.str();
-}
-
-}  // namespace
-
 PresenceServerProcess::PresenceServerProcess(PresenceServerOptions options) {
   if (!options.demo) {
     api_key_ = "test-api-key";

@@ -4,8 +4,6 @@
 
 #include <algorithm>
 #include <csignal>
-#include <fstream>
-#include <sstream>
 #include <stdexcept>
 
 #include "support/unix_socket.h"
@@ -65,10 +63,7 @@ void PresencedProcess::Restart() {
 }
 
 std::string PresencedProcess::log() const {
-  std::ifstream file(dir_.File("presenced.log"));
-  std::ostringstream contents;
-  contents << file.rdbuf();
-  return contents.str();
+  return ReadFile(dir_.File("presenced.log"));
 }
 
 }  // namespace presence::testing

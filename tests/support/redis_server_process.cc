@@ -6,8 +6,6 @@
 
 #include <csignal>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 #include <stdexcept>
 
 #include "support/wait.h"
@@ -104,10 +102,7 @@ void RedisServerProcess::Start() {
 }
 
 std::string RedisServerProcess::log() const {
-  std::ifstream file(dir_.File("redis.log"));
-  std::ostringstream contents;
-  contents << file.rdbuf();
-  return contents.str();
+  return ReadFile(dir_.File("redis.log"));
 }
 
 }  // namespace presence::testing

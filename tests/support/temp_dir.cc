@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <stdexcept>
 
 namespace presence::testing {
@@ -33,6 +34,13 @@ std::string TempDir::Write(const std::string& name,
   out << contents;
   if (!out.flush()) throw std::runtime_error("cannot write " + file);
   return file;
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  std::ostringstream contents;
+  contents << file.rdbuf();
+  return contents.str();
 }
 
 }  // namespace presence::testing

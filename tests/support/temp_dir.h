@@ -23,4 +23,7 @@ class TempDir {
   std::string path_;
 };
 
+// The whole file, or "" when it cannot be read (e.g. not written yet).
+std::string ReadFile(const std::string& path);
+
 }  // namespace presence::testing

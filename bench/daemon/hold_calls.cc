@@ -61,12 +61,31 @@ class HoldCall {
 
 namespace {
 
-class OneHoldCall final : public HoldCall,
-                          public grpc::ClientReadReactor<pb::HoldEvent> {
+// A HoldCall that is the gRPC reactor `Reactor` (Hold's or HoldMany's) and
+// reads, and counts, events until the call ends.
+template <typename Reactor>
+class ReadingCall : public HoldCall, public Reactor {
+ public:
+  using HoldCall::HoldCall;
+
+  void OnReadDone(bool ok) override {
+    if (!ok) return;  // OnDone follows
+    Count(event_);
+    this->StartRead(&event_);
+  }
+
+  void OnDone(const grpc::Status& status) override { Ended(status); }
+
+ protected:
+  pb::HoldEvent event_;
+};
+
+class OneHoldCall final
+    : public ReadingCall<grpc::ClientReadReactor<pb::HoldEvent>> {
  public:
   OneHoldCall(pb::ControlService::Stub& stub, const pb::Target& target,
               HoldCounters& counters)
-      : HoldCall(counters) {
+      : ReadingCall(counters) {
     *request_.mutable_target() = target;
     request_.set_client_name("daemon-bench");
     stub.async()->Hold(&context_, &request_, this);
@@ -74,27 +93,18 @@ class OneHoldCall final : public HoldCall,
     StartCall();
   }
 
-  void OnReadDone(bool ok) override {
-    if (!ok) return;  // OnDone follows
-    Count(event_);
-    StartRead(&event_);
-  }
-
-  void OnDone(const grpc::Status& status) override { Ended(status); }
-
  private:
   pb::HoldRequest request_;
-  pb::HoldEvent event_;
 };
 
 // Writes its hold requests one after the other, then only reads.
 class HoldManyCall final
-    : public HoldCall,
-      public grpc::ClientBidiReactor<pb::HoldManyRequest, pb::HoldEvent> {
+    : public ReadingCall<
+          grpc::ClientBidiReactor<pb::HoldManyRequest, pb::HoldEvent>> {
  public:
   HoldManyCall(pb::ControlService::Stub& stub,
                const std::vector<pb::Target>& targets, HoldCounters& counters)
-      : HoldCall(counters) {
+      : ReadingCall(counters) {
     for (const auto& target : targets) {
       pb::HoldManyRequest& request = requests_.emplace_back();
       *request.mutable_hold()->mutable_target() = target;
@@ -111,18 +121,9 @@ class HoldManyCall final
     if (ok && next_ < requests_.size()) StartWrite(&requests_[next_++]);
   }
 
-  void OnReadDone(bool ok) override {
-    if (!ok) return;  // OnDone follows
-    Count(event_);
-    StartRead(&event_);
-  }
-
-  void OnDone(const grpc::Status& status) override { Ended(status); }
-
  private:
   std::vector<pb::HoldManyRequest> requests_;
   std::size_t next_ = 0;  // the next request to write (writes are serial)
-  pb::HoldEvent event_;
 };
 
 }  // namespace

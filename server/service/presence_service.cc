@@ -25,18 +25,25 @@ grpc::Status ReadIds(const char* field,
   return error.empty() ? grpc::Status::OK : Invalid(std::move(error));
 }
 
-grpc::Status ReadPaging(int page_size, const std::string& page_token, int* size,
-                        std::string* after) {
-  if (std::string error = CheckPageSize("page_size", page_size);
+// Where a page starts and how long it is, read from a request's page_size
+// and page_token.
+struct Paging {
+  int size = kDefaultPageSize;
+  std::string after;  // the last user id of the previous page
+};
+
+template <typename Request>
+grpc::Status ReadPaging(const Request& request, Paging* paging) {
+  if (std::string error = CheckPageSize("page_size", request.page_size());
       !error.empty()) {
     return Invalid(std::move(error));
   }
-  auto decoded = DecodePageToken(page_token);
+  auto decoded = DecodePageToken(request.page_token());
   if (!decoded) {
     return Invalid("page_token is not a token from a previous page");
   }
-  *size = page_size == 0 ? kDefaultPageSize : page_size;
-  *after = std::move(*decoded);
+  if (request.page_size() != 0) paging->size = request.page_size();
+  paging->after = std::move(*decoded);
   return grpc::Status::OK;
 }
 
@@ -218,14 +225,11 @@ grpc::ServerUnaryReactor* PresenceServiceImpl::ListOnlineUsers(
   return Authenticated<v1::ListOnlineUsersRequest, v1::ListOnlineUsersResponse>(
       context, *in, out,
       [&](const auto& request, auto* response, const Session&, Time now) {
-        int page_size;
-        std::string after;
-        if (auto status = ReadPaging(request.page_size(), request.page_token(),
-                                     &page_size, &after);
-            !status.ok()) {
+        Paging paging;
+        if (auto status = ReadPaging(request, &paging); !status.ok()) {
           return status;
         }
-        WritePage(store_.ListOnlineUsers(after, page_size, now),
+        WritePage(store_.ListOnlineUsers(paging.after, paging.size, now),
                   response->mutable_users(), response);
         return grpc::Status::OK;
       });
@@ -258,16 +262,13 @@ grpc::ServerUnaryReactor* PresenceServiceImpl::ListRoomViewers(
             !error.empty()) {
           return Invalid(std::move(error));
         }
-        int page_size;
-        std::string after;
-        if (auto status = ReadPaging(request.page_size(), request.page_token(),
-                                     &page_size, &after);
-            !status.ok()) {
+        Paging paging;
+        if (auto status = ReadPaging(request, &paging); !status.ok()) {
           return status;
         }
-        WritePage(
-            store_.ListRoomViewers(request.room_id(), after, page_size, now),
-            response->mutable_viewers(), response);
+        WritePage(store_.ListRoomViewers(request.room_id(), paging.after,
+                                         paging.size, now),
+                  response->mutable_viewers(), response);
         return grpc::Status::OK;
       });
 }

@@ -10,11 +10,6 @@
 #include "wall_clock.h"
 
 namespace presence::daemon {
-
-grpc::Status StoppingStatus() {
-  return {grpc::StatusCode::UNAVAILABLE,
-          "presenced is stopping; re-attach when it is back"};
-}
 namespace {
 
 pb::Target ToProto(const Target& target) {
@@ -358,16 +353,11 @@ void Engine::EndAllHolds(bool shutdown) {
   event.set_type(pb::HOLD_EVENT_ENDED_BY_LOGOUT);
   event.set_message("presenced logged out");
   event.set_at_ms(WallNowMs());
-  const grpc::Status stopping = StoppingStatus();
   for (const auto& removed : holds_.Clear()) {
     auto sink = sinks_.find(removed.hold.id);
-    if (sink != sinks_.end()) {
-      if (shutdown) {
-        sink->second->Close(stopping);
-      } else {
-        event.set_hold_id(removed.hold.id);
-        sink->second->End(event);
-      }
+    if (sink != sinks_.end() && !shutdown) {
+      event.set_hold_id(removed.hold.id);
+      sink->second->End(event);
     }
     ReleaseLocked(removed);
   }

@@ -34,19 +34,12 @@ struct Caller {
 
 // Where an attached hold's events go (the Hold stream). Called with the
 // engine's mutex held: implementations only queue.
-// How a stopping daemon ends the streams it serves: UNAVAILABLE, so that
-// clients re-attach once it is back.
-grpc::Status StoppingStatus();
-
 class HoldEventSink {
  public:
   virtual ~HoldEventSink() = default;
   virtual void Send(const pb::HoldEvent& event) = 0;
   // Logout ended the hold: last event, then the stream finishes.
   virtual void End(const pb::HoldEvent& event) = 0;
-  // The daemon is stopping: the stream fails with `status` (UNAVAILABLE), so
-  // clients re-attach once it is back.
-  virtual void Close(const grpc::Status& status) = 0;
 };
 
 struct EngineOptions {
@@ -115,8 +108,9 @@ class Engine {
   void SetState(pb::SessionState state);
   void Broadcast(pb::HoldEventType type, const std::string& message,
                  const std::function<bool(const Hold&)>& filter = nullptr);
-  // Logout ends every hold for good; a shutdown closes the attached ones
-  // as UNAVAILABLE and keeps the detached ones on disk.
+  // Logout ends every hold for good, the last event of each attached one's
+  // stream; a shutdown keeps the detached ones on disk (the control service
+  // ends the streams, see ControlService::CloseStreams).
   void EndAllHolds(bool shutdown);
   void SetErrorLocked(const std::string& error);
   std::string NewHoldId();

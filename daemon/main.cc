@@ -255,8 +255,10 @@ int Run(const Flags& flags) {
   spdlog::info("stopping: leaving every held target");
   sd_notify(0, "STOPPING=1");
   listener->Stop();
-  engine.Shutdown();
+  // Clients hear at once that presenced is stopping; the engine then
+  // drops every hold and sends the leaves.
   service.CloseStreams();
+  engine.Shutdown();
   settings.reset();
   server->Shutdown(std::chrono::system_clock::now() +
                    std::chrono::milliseconds(500));

@@ -30,6 +30,13 @@ constexpr std::size_t kMaxWaitingReads = 256;
 constexpr std::size_t kSwitchThreads = 1;
 constexpr std::size_t kMaxWaitingSwitches = 16;
 
+// How a stopping daemon ends the streams it serves: UNAVAILABLE, so that
+// clients re-attach once it is back.
+grpc::Status Stopping() {
+  return {grpc::StatusCode::UNAVAILABLE,
+          "presenced is stopping; re-attach when it is back"};
+}
+
 grpc::Status NeedsAdmin(const std::string& what) {
   return {grpc::StatusCode::PERMISSION_DENIED,
           what + " needs root or the admin group"};
@@ -50,10 +57,6 @@ class HoldReactor final : public QueuedWriter<>, public HoldEventSink {
   void End(const pb::HoldEvent& event) override {
     ended_ = true;
     Enqueue(event, /*last=*/true);
-  }
-  void Close(const grpc::Status& status) override {
-    ended_ = true;
-    FinishWith(status);
   }
 
  private:
@@ -127,9 +130,7 @@ grpc::ServerUnaryReactor* ControlService::AnswerLater(
   return reactor;
 }
 
-void ControlService::CloseStreams() {
-  open_streams_.CloseAll(StoppingStatus());
-}
+void ControlService::CloseStreams() { open_streams_.CloseAll(Stopping()); }
 
 std::optional<Caller> ControlService::Identify(
     grpc::ServerContextBase* context) const {

@@ -98,7 +98,8 @@ class ControlService final : public ControlServiceBase {
                                   const grpc::ByteBuffer* request,
                                   grpc::ByteBuffer* response) override;
 
-  // The daemon is stopping: ends every open stream with StoppingStatus().
+  // The daemon is stopping: ends every open stream with UNAVAILABLE, so that
+  // clients re-attach once it is back.
   void CloseStreams();
 
   grpc::ServerWriteReactor<grpc::ByteBuffer>* Hold(

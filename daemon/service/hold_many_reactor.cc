@@ -109,14 +109,6 @@ void HoldManyReactor::End(const pb::HoldEvent& event) {
   Enqueue(event);
 }
 
-void HoldManyReactor::Close(const grpc::Status& status) {
-  {
-    std::lock_guard lock(holds_mutex_);
-    holds_.clear();  // the engine removes every hold as it stops
-  }
-  FinishWith(status);
-}
-
 void HoldManyReactor::OnRelease() {
   std::set<std::string> holds;
   {

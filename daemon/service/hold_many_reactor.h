@@ -29,8 +29,6 @@ class HoldManyReactor final
   void Send(const pb::HoldEvent& event) override;
   // Logout ended one hold: its last event; the call stays open.
   void End(const pb::HoldEvent& event) override;
-  // The daemon is stopping: the call fails with `status`.
-  void Close(const grpc::Status& status) override;
 
  private:
   void OnReadDone(bool ok) override;

@@ -31,6 +31,21 @@ Setter String(std::string DaemonConfig::*field) {
   };
 }
 
+// A duration string within [min, max]; `error` says which.
+Setter Duration(std::chrono::milliseconds DaemonConfig::*field,
+                std::chrono::milliseconds min, std::chrono::milliseconds max,
+                const char* error) {
+  return [=](const toml::node& node, DaemonConfig& config) {
+    const auto text = node.value<std::string>();
+    const auto value = text ? ParseDuration(*text) : std::nullopt;
+    if (!node.is_string() || !value || *value < min || *value > max) {
+      return std::string(error);
+    }
+    config.*field = *value;
+    return std::string();
+  };
+}
+
 const std::map<std::string, Setter>& Keys() {
   static const std::map<std::string, Setter> keys = {
       {"upstream", String(&DaemonConfig::upstream)},
@@ -57,18 +72,14 @@ const std::map<std::string, Setter>& Keys() {
          config.socket_mode = mode;
          return std::string();
        }},
-      {"backoff_cap",
-       [](const toml::node& node, DaemonConfig& config) {
-         const auto text = node.value<std::string>();
-         const auto value = text ? ParseDuration(*text) : std::nullopt;
-         if (!node.is_string() || !value || value->count() < 1000 ||
-             *value > std::chrono::hours(1)) {
-           return std::string(
-               "must be a duration between 1s and 1h, such as \"60s\"");
-         }
-         config.backoff_cap = *value;
-         return std::string();
-       }},
+      {"backoff_cap", Duration(&DaemonConfig::backoff_cap,
+                               std::chrono::seconds(1), std::chrono::hours(1),
+                               "must be a duration between 1s and 1h, such "
+                               "as \"60s\"")},
+      {"restart_grace",
+       Duration(&DaemonConfig::restart_grace, std::chrono::seconds(0),
+                std::chrono::seconds(60),
+                "must be a duration between 0s and 60s, such as \"5s\"")},
   };
   return keys;
 }

@@ -29,6 +29,10 @@ struct DaemonConfig {
   std::string state_dir = "/var/lib/presenced";
   std::string log_level = "info";
   std::chrono::milliseconds backoff_cap{60000};
+  // After presenced stops, the server keeps this device's presence this
+  // long unless presenced heartbeats again: a restart within it is
+  // invisible to watchers, a stop for good ends presence soon after.
+  std::chrono::milliseconds restart_grace{5000};
 };
 
 // Reads `path` into *config (keys absent from the file keep their value).

@@ -1,25 +1,37 @@
-// The heartbeat engine: the one thread that owns the hold table and the
-// scheduler, talks to the upstream for heartbeats and leaves, tracks the
-// session state, and tells attached holds what happens to their target.
-// gRPC handlers call in from their own threads; everything shared is guarded
-// by one mutex, and the thread sleeps until the next due time.
+// The heartbeat engine: the edge around the pure PresenceCore. It owns the
+// clock, the one mutex, the engine thread and the upstream calls, and
+// delivers what the core decides to the clients.
+//
+// Threads:
+// - gRPC's callback threads add and release holds, stop detached ones and
+//   read the status; none of these waits on the network or the disk.
+// - The engine thread sends heartbeats and leaves, one call at a time, and
+//   otherwise sleeps until the core's next due time.
+// - The settings watch's thread reports the settings and whether the
+//   server is reachable (OnLinkUp/OnLinkDown).
+// - The hold file's writer thread reports whether a save worked, which is
+//   when a detached start is answered.
+// - The main thread restores, reloads and shuts down.
+// Every path into the core takes mutex_; sinks are called with it held, so
+// they only queue.
 #pragma once
 
 #include <grpcpp/support/status.h>
 
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <random>
-#include <set>
 #include <string>
 #include <thread>
 
-#include "core/hold_table.h"
-#include "core/scheduler.h"
+#include "core/presence_core.h"
 #include "hold_file.h"
+#include "joined_reply.h"
 #include "presence/v1/control.pb.h"
 #include "session.h"
 
@@ -43,11 +55,17 @@ class HoldEventSink {
 };
 
 struct EngineOptions {
-  Intervals default_intervals;
-  SchedulerOptions scheduler;
-  std::chrono::milliseconds max_ttl{std::chrono::hours(24 * 7)};
+  CoreOptions core;
+  // How long one leave call may take.
+  std::chrono::milliseconds leave_timeout{2000};
+  // How long a shutdown waits for the server to take the final leaves.
   std::chrono::milliseconds shutdown_leave_deadline{2000};
+  // A stopping daemon's presence ends this long after it stops unless it
+  // heartbeats again: a restart within it is invisible to watchers.
+  std::chrono::milliseconds restart_grace{5000};
   HoldFile* hold_file = nullptr;  // where detached holds are kept, if any
+  // The core's time; tests drive a fake one with RunDueWork.
+  std::function<TimePoint()> now = [] { return Clock::now(); };
 };
 
 class Engine {
@@ -57,29 +75,45 @@ class Engine {
 
   // Re-creates detached holds saved by an earlier run, dropping the expired.
   void Restore(const std::vector<StoredHold>& holds);
+  // Starts the engine thread.
   void Start();
-  // Sends leave for every active target (bounded), ends attached holds and
-  // stops the thread.
+  // Does, on the calling thread, whatever is due now (for tests, which do
+  // not Start the thread and move a fake clock instead).
+  void RunDueWork();
+  // Ends every hold and stops the thread; the held targets leave with the
+  // restart grace, bounded by shutdown_leave_deadline. Streams are ended by
+  // the control service (ControlService::CloseStreams).
   void Shutdown();
 
-  // Adds a hold. `sink` is set for attached holds and is used until the hold
-  // is removed. Fails with FAILED_PRECONDITION when presence cannot be held
-  // now (disabled, user presence not enabled, logged out, credentials
-  // rejected).
-  grpc::Status AddHold(const Target& target, const Owner& owner,
-                       std::optional<std::chrono::milliseconds> ttl,
-                       HoldEventSink* sink, std::string* hold_id);
+  // Adds an attached hold whose events go to `sink` until it is released.
+  // HELD is sent to `sink` before this returns (HoldMany relies on it).
+  grpc::Status AddAttached(const Target& target, const Owner& owner,
+                           HoldEventSink* sink, std::string* hold_id);
   // Removes an attached hold when its stream goes away.
   void ReleaseAttached(const std::string& hold_id);
-  // Stops detached holds: one by id, or (empty id) the caller's on `target`.
-  grpc::Status StopDetached(const Target& target, const std::string& hold_id,
-                            const Caller& caller, int* stopped);
 
-  // The server's settings, from the settings watch or a heartbeat answer.
+  // Adds a detached hold; `done` runs once it is saved, or with the error
+  // that refused it (nothing is left of a hold that could not be saved).
+  using StartDone =
+      std::function<void(const grpc::Status&, const std::string& hold_id)>;
+  void StartDetached(const Target& target, const Owner& owner,
+                     std::optional<std::chrono::milliseconds> ttl,
+                     StartDone done);
+  // Stops detached holds: one by id, or (empty id) the caller's on
+  // `target`. `done` runs once the server has taken the leave (and the
+  // holds file is saved), or with the error of the first attempt; a failed
+  // leave is retried in the background.
+  using StopDone = std::function<void(const grpc::Status&, int stopped)>;
+  void StopDetached(const Target& target, const std::string& hold_id,
+                    const Caller& caller, StopDone done);
+
+  // The server's settings, from the settings watch or a read.
   void ApplySettings(const pb::GetSettingsResponse& settings);
-  void ApplyNetworkSettings(const pb::NetworkSettings& network);
   // A caller changed the per-user switch through the daemon.
   void SetUserEnabled(bool enabled);
+  // The settings watch delivers (again) / ended or could not open.
+  void OnLinkUp();
+  void OnLinkDown(const std::string& reason);
 
   void Logout();
   void Login();
@@ -97,28 +131,22 @@ class Engine {
   using Lock = std::unique_lock<std::mutex>;
 
   void Run();
-  void SendLeaves(Lock& lock, const Batch& leaves);
-  grpc::Status LeaveNow(const Batch& leaves, std::chrono::milliseconds timeout);
-  void SendHeartbeats(Lock& lock, Batch batch);
-  void OnHeartbeatFailed(Lock& lock, const grpc::Status& status,
-                         const Batch& batch);
-  void ReleaseLocked(const HoldTable::Removed& removed);
-  void ExpireHolds(TimePoint now);
-  void PersistLocked();
-  void SetState(pb::SessionState state);
-  void Broadcast(pb::HoldEventType type, const std::string& message,
-                 const std::function<bool(const Hold&)>& filter = nullptr);
-  // Logout ends every hold for good, the last event of each attached one's
-  // stream; a shutdown keeps the detached ones on disk (the control service
-  // ends the streams, see ControlService::CloseStreams).
-  void EndAllHolds(bool shutdown);
-  void SetErrorLocked(const std::string& error);
+  // Sends one due call; false when nothing is due.
+  bool WorkOnce(Lock& lock);
+  void SendHeartbeat(Lock& lock, const Work& work);
+  void SendLeave(Lock& lock, const Work& work);
+  grpc::Status Leave(const Batch& batch, std::chrono::milliseconds grace,
+                     std::chrono::milliseconds timeout);
+  // After every change to the core, under the lock: logs a state change
+  // once, tells the attached holds, and saves the detached ones when they
+  // changed (`on_saved`, if given, learns how that save went).
+  void Commit(std::function<void(const SaveResult&)> on_saved = {});
+  // Answers the stops waiting for `target`'s leave.
+  void SettleLeave(const Target& target, const grpc::Status& status);
   std::string NewHoldId();
-  std::optional<TimePoint> NextWakeLocked() const;
   // Wakes the engine thread if it sleeps past `when`.
   void WakeBy(TimePoint when);
-  // Every active target due now (presence back, login, user enabled).
-  void ResumeHeartbeats();
+  double Jitter();
 
   Upstream& upstream_;
   Session& session_;
@@ -126,17 +154,10 @@ class Engine {
 
   mutable std::mutex mutex_;
   std::condition_variable wake_;
-  HoldTable holds_;
-  Scheduler scheduler_;
+  PresenceCore core_;
+  SessionState logged_state_;
   std::map<std::string, HoldEventSink*> sinks_;
-  std::set<std::string> awaiting_first_ack_;
-
-  pb::SessionState state_ = pb::SESSION_STATE_CONNECTING;
-  bool intervals_from_server_ = false;
-  pb::NetworkSettings network_;
-  std::optional<bool> user_enabled_;
-  std::string last_error_;
-  int64_t last_error_ms_ = 0;
+  std::multimap<Target, std::shared_ptr<JoinedReply>> leave_waiters_;
   int64_t started_at_ms_ = 0;
   uint64_t heartbeat_calls_ = 0;
   uint64_t wakeups_ = 0;

@@ -2,14 +2,16 @@
 
 #include <fcntl.h>
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <sstream>
+
+#include "wall_clock.h"
 
 namespace presence::daemon {
 namespace {
@@ -17,7 +19,9 @@ namespace {
 // One hold per line, tab-separated; ids and names cannot contain tabs (they
 // are checked for control characters on the way in).
 constexpr const char* kHeader = "presenced-holds 1";
-constexpr std::chrono::milliseconds kCoalesce{50};
+// Far beyond any real set of detached holds; a bigger "holds file" is
+// something else.
+constexpr off_t kMaxFileSize = 64 << 20;
 
 std::vector<std::string> SplitTabs(const std::string& line) {
   std::vector<std::string> fields;
@@ -40,7 +44,57 @@ bool ToInt(const std::string& text, int64_t* out) {
   return true;
 }
 
+std::string OsError(const std::string& what, int error) {
+  return what + ": " + std::strerror(error);
+}
+
+// Reads the regular file at `path` without blocking on a FIFO or following
+// a symlink; nothing when there is no file, *error when it cannot be used.
+std::optional<std::string> ReadRegularFile(const std::string& path,
+                                           std::string* error) {
+  const int fd =
+      open(path.c_str(), O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno != ENOENT) *error = OsError("cannot open it", errno);
+    return std::nullopt;
+  }
+  struct stat info {};
+  std::string text;
+  if (fstat(fd, &info) != 0) {
+    *error = OsError("cannot stat it", errno);
+  } else if (!S_ISREG(info.st_mode)) {
+    *error = "it is not a regular file";
+  } else if (info.st_size > kMaxFileSize) {
+    *error = "it is larger than " + std::to_string(kMaxFileSize) + " bytes";
+  } else {
+    char buffer[8192];
+    ssize_t got;
+    while ((got = read(fd, buffer, sizeof buffer)) > 0)
+      text.append(buffer, got);
+    if (got < 0) *error = OsError("cannot read it", errno);
+  }
+  close(fd);
+  if (!error->empty()) return std::nullopt;
+  return text;
+}
+
 }  // namespace
+
+std::vector<StoredHold> DetachedHolds(const HoldTable& table) {
+  const WallClock clock;
+  std::vector<StoredHold> stored;
+  for (const Hold* hold : table.All()) {
+    if (hold->attached) continue;
+    stored.push_back(StoredHold{hold->id, hold->target, hold->owner,
+                                clock.Ms(hold->since),
+                                clock.Ms(hold->expires_at)});
+  }
+  return stored;
+}
+
+bool SaveResult::resource_exhausted() const {
+  return os_error == ENOSPC || os_error == EDQUOT || os_error == EFBIG;
+}
 
 std::string SerializeHolds(const std::vector<StoredHold>& holds) {
   std::string text = std::string(kHeader) + "\n";
@@ -102,36 +156,41 @@ HoldFile::~HoldFile() {
 }
 
 std::vector<StoredHold> HoldFile::Load() {
-  std::ifstream file(path_);
-  if (!file) return {};
-  std::stringstream text;
-  text << file.rdbuf();
   std::string error;
-  auto holds = ParseHolds(text.str(), &error);
+  const std::optional<std::string> text = ReadRegularFile(path_, &error);
+  if (!text) {
+    if (!error.empty()) MoveAside("unusable", error);
+    return {};
+  }
+  auto holds = ParseHolds(*text, &error);
   if (holds) return *holds;
-  const std::string aside =
-      path_ + ".corrupt-" +
-      std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
-                         std::chrono::system_clock::now().time_since_epoch())
-                         .count());
-  std::rename(path_.c_str(), aside.c_str());
-  spdlog::warn(
-      "{} is corrupt ({}); moved it to {} and starting without "
-      "detached holds",
-      path_, error, aside);
+  MoveAside("corrupt", "it is corrupt (" + error + ")");
   return {};
 }
 
-void HoldFile::Save(std::vector<StoredHold> holds) {
-  bool was_idle;
+void HoldFile::MoveAside(const std::string& kind, const std::string& why) {
+  const std::string aside =
+      path_ + "." + kind + "-" + std::to_string(WallNowMs() / 1000);
+  if (std::rename(path_.c_str(), aside.c_str()) == 0) {
+    spdlog::warn("{}: {}; moved it to {} and starting without detached holds",
+                 path_, why, aside);
+    return;
+  }
+  // It stays where it is: the next save fails on it (rename over a
+  // directory) or replaces it, and says so.
+  spdlog::error(
+      "{}: {}; cannot move it aside ({}); starting without "
+      "detached holds",
+      path_, why, std::strerror(errno));
+}
+
+void HoldFile::Save(std::vector<StoredHold> holds, OnSaved on_saved) {
   {
     std::lock_guard lock(mutex_);
-    was_idle = !pending_;
     pending_ = std::move(holds);
+    if (on_saved) waiting_.push_back(std::move(on_saved));
   }
-  // While a snapshot is already waiting, the writer will take the newest
-  // one when its coalescing window ends: no need to wake it per call.
-  if (was_idle) changed_.notify_all();
+  changed_.notify_all();
 }
 
 void HoldFile::Flush() {
@@ -144,32 +203,50 @@ void HoldFile::Run() {
   while (true) {
     changed_.wait(lock, [&] { return stopping_ || pending_; });
     if (!pending_) return;
-    // A burst of starts and stops becomes one write, not one per call.
-    changed_.wait_for(lock, kCoalesce, [&] { return stopping_; });
+    // Everything queued up to here goes in this one write.
     const std::string text = SerializeHolds(*pending_);
     pending_.reset();
+    std::vector<OnSaved> callbacks;
+    callbacks.swap(waiting_);
     writing_ = true;
     lock.unlock();
-    Write(text);
+    const SaveResult result = Write(text);
+    for (const auto& callback : callbacks) callback(result);
     lock.lock();
     writing_ = false;
     changed_.notify_all();
   }
 }
 
-bool HoldFile::Write(const std::string& text) {
+SaveResult HoldFile::Write(const std::string& text) {
   const std::string temp = path_ + ".tmp";
+  SaveResult result;
+  auto fail = [&](const std::string& what) {
+    result.os_error = errno;
+    result.message = OsError(
+        "cannot save the detached holds to " + path_ + " (" + what + ")",
+        errno);
+  };
   const int fd =
-      open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  bool ok = fd >= 0;
-  if (ok) {
-    ok = write(fd, text.data(), text.size()) ==
-             static_cast<ssize_t>(text.size()) &&
-         fsync(fd) == 0;
-    ok = close(fd) == 0 && ok;
+      open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
+           0600);
+  if (fd < 0) {
+    fail("creating " + temp);
+  } else {
+    const ssize_t written = write(fd, text.data(), text.size());
+    if (written != static_cast<ssize_t>(text.size())) {
+      if (written >= 0) errno = ENOSPC;  // a short write: the disk is full
+      fail("writing " + temp);
+    } else if (fsync(fd) != 0) {
+      fail("syncing " + temp);
+    }
+    if (close(fd) != 0 && result.ok()) fail("closing " + temp);
+    if (result.ok() && std::rename(temp.c_str(), path_.c_str()) != 0) {
+      fail("renaming " + temp);
+    }
+    if (!result.ok()) unlink(temp.c_str());
   }
-  ok = ok && std::rename(temp.c_str(), path_.c_str()) == 0;
-  if (ok) {
+  if (result.ok()) {
     // The rename itself is durable only once the directory is synced.
     const std::string dir = path_.substr(0, path_.rfind('/') + 1);
     const int dir_fd = open(dir.empty() ? "." : dir.c_str(),
@@ -178,11 +255,14 @@ bool HoldFile::Write(const std::string& text) {
       fsync(dir_fd);
       close(dir_fd);
     }
-  } else {
-    spdlog::error("cannot save detached holds to {}: {}", path_,
-                  std::strerror(errno));
   }
-  return ok;
+  if (!result.ok() && failing_ != result.message) {
+    spdlog::error("{}", result.message);
+  } else if (result.ok() && !failing_.empty()) {
+    spdlog::info("detached holds saved to {} again", path_);
+  }
+  failing_ = result.message;
+  return result;
 }
 
 }  // namespace presence::daemon

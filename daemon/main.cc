@@ -16,6 +16,7 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <utility>
 
 #include "config.h"
 #include "contract/protobuf_log.h"
@@ -100,7 +101,43 @@ GrpcUpstreamOptions UpstreamOptions(const DaemonConfig& config) {
   GrpcUpstreamOptions options;
   options.address = config.upstream;
   options.tls_ca_file = config.tls_ca_file;
+  options.reconnect_cap = config.backoff_cap;
   return options;
+}
+
+EngineOptions MakeEngineOptions(const DaemonConfig& config,
+                                HoldFile* hold_file) {
+  EngineOptions options;
+  options.core.scheduler.backoff_cap = config.backoff_cap;
+  // Well inside the 100 ms promise, and long enough that an app closing and
+  // reopening a room at once sends nothing upstream.
+  options.core.leave_delay = std::chrono::milliseconds(20);
+  options.restart_grace = config.restart_grace;
+  options.hold_file = hold_file;
+  return options;
+}
+
+// The settings watch: follows the network settings, and is the daemon's
+// sign of whether the server is reachable. Its first message on each
+// stream says the server is back (and may have restarted empty).
+std::unique_ptr<ResilientStream> WatchSettings(const DaemonConfig& config,
+                                               Upstream& upstream,
+                                               Session& session,
+                                               Engine& engine) {
+  return std::make_unique<ResilientStream>(
+      "settings watch", session, [&engine] { return engine.SessionWanted(); },
+      [&](const std::string& token, Upstream::OnEnd on_end) {
+        return upstream.WatchSettings(
+            token,
+            [&engine,
+             first = true](const pb::GetSettingsResponse& settings) mutable {
+              if (std::exchange(first, false)) engine.OnLinkUp();
+              engine.ApplySettings(settings);
+            },
+            std::move(on_end));
+      },
+      Backoff(std::chrono::milliseconds(200), config.backoff_cap),
+      [&engine](const std::string& reason) { engine.OnLinkDown(reason); });
 }
 
 void SetUpLogging(const std::string& level) {
@@ -182,13 +219,7 @@ int Run(const Flags& flags) {
     return kExitConfigError;
   }
   HoldFile hold_file(config.state_dir + "/holds");
-  EngineOptions engine_options;
-  engine_options.scheduler.backoff_cap = config.backoff_cap;
-  // Well inside the 100 ms promise, and long enough that an app closing and
-  // reopening a room at once sends nothing upstream.
-  engine_options.scheduler.leave_delay = std::chrono::milliseconds(20);
-  engine_options.hold_file = &hold_file;
-  Engine engine(upstream, session, engine_options);
+  Engine engine(upstream, session, MakeEngineOptions(config, &hold_file));
   engine.Restore(hold_file.Load());
 
   ListenerOptions listener_options;
@@ -204,18 +235,8 @@ int Run(const Flags& flags) {
   }
 
   engine.Start();
-  SyncHub sync(upstream, session, engine);
-  auto settings = std::make_unique<ResilientStream>(
-      "settings watch", session, [&engine] { return engine.SessionWanted(); },
-      [&](const std::string& token, Upstream::OnEnd on_end) {
-        return upstream.WatchSettings(
-            token,
-            [&engine](const pb::GetSettingsResponse& s) {
-              engine.ApplySettings(s);
-            },
-            std::move(on_end));
-      },
-      Backoff(std::chrono::milliseconds(200), config.backoff_cap));
+  SyncHub sync(upstream, session, engine, config.backoff_cap);
+  auto settings = WatchSettings(config, upstream, session, engine);
 
   ControlServiceOptions service_options;
   service_options.admin_group = admin_gid;

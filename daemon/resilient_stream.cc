@@ -5,14 +5,25 @@
 #include <random>
 
 namespace presence::daemon {
+namespace {
+
+// A stream that lived this long was healthy: its end starts the backoff
+// over.
+constexpr std::chrono::seconds kHealthy{1};
+// While no stream is wanted (logged out, nothing to watch), how often to
+// ask again; Reopen asks at once.
+constexpr std::chrono::seconds kNotWantedPoll{1};
+
+}  // namespace
 
 ResilientStream::ResilientStream(std::string name, Session& session,
                                  std::function<bool()> wanted, Open open,
-                                 Backoff backoff)
+                                 Backoff backoff, OnDown on_down)
     : name_(std::move(name)),
       session_(session),
       wanted_(std::move(wanted)),
       open_(std::move(open)),
+      on_down_(std::move(on_down)),
       backoff_(backoff),
       thread_([this] { Run(); }) {}
 
@@ -33,12 +44,34 @@ void ResilientStream::Reopen() {
   changed_.notify_all();
 }
 
+grpc::Status ResilientStream::Serve(std::unique_lock<std::mutex>& lock,
+                                    const std::string& token, bool* healthy) {
+  lock.unlock();
+  std::unique_ptr<UpstreamStream> stream =
+      open_(token, [this](const grpc::Status& end) {
+        std::lock_guard guard(mutex_);
+        ended_ = end;
+        changed_.notify_all();
+      });
+  lock.lock();
+  const auto opened_at = std::chrono::steady_clock::now();
+  changed_.wait(lock, [&] { return stopping_ || reopen_ || ended_; });
+  const grpc::Status end =
+      ended_ && !reopen_ && !stopping_ ? *ended_ : grpc::Status::CANCELLED;
+  lock.unlock();
+  stream.reset();  // cancels and waits for its callbacks
+  lock.lock();
+  ended_.reset();
+  *healthy = std::chrono::steady_clock::now() - opened_at > kHealthy;
+  return end;
+}
+
 void ResilientStream::Run() {
   std::mt19937 random(std::random_device{}());
   std::uniform_real_distribution<double> jitter(0.0, 1.0);
-  // The retry wait doubles as the "not wanted now" poll.
   std::chrono::milliseconds retry_in(0);
-  bool failing = false;  // logged once per outage, not per retry
+  bool failing = false;        // logged once per outage, not per retry
+  bool token_refused = false;  // the last stream's token was refused
   std::unique_lock lock(mutex_);
   while (!stopping_) {
     if (retry_in.count() > 0) {
@@ -47,58 +80,53 @@ void ResilientStream::Run() {
     }
     reopen_ = false;
     lock.unlock();
-    std::unique_ptr<UpstreamStream> stream;
-    grpc::Status status = grpc::Status::OK;
-    if (wanted_()) {
-      std::string token;
-      status = session_.Run([&](const std::string& fresh) {
-        token = fresh;
-        return grpc::Status::OK;
-      });
-      if (status.ok()) {
-        stream = open_(token, [this](const grpc::Status& end) {
-          if (!end.ok() && end.error_code() != grpc::StatusCode::CANCELLED) {
-            spdlog::debug("{} stream ended: {}", name_, end.error_message());
-          }
-          if (end.error_code() == grpc::StatusCode::UNAUTHENTICATED) {
-            session_.Reset();
-          }
-          std::lock_guard guard(mutex_);
-          ended_ = true;
-          changed_.notify_all();
-        });
-      }
-    }
+    std::string token;
+    const bool wanted = wanted_();
+    const grpc::Status login =
+        wanted ? session_.Token(&token) : grpc::Status::OK;
     lock.lock();
-    if (stream) {
-      if (failing) {
-        spdlog::info("{}: the presence server is reachable again", name_);
-        failing = false;
-      }
-      const auto opened_at = std::chrono::steady_clock::now();
-      changed_.wait(lock, [&] { return stopping_ || reopen_ || ended_; });
-      const bool ended = ended_ && !reopen_;
-      lock.unlock();
-      stream.reset();  // cancels and waits for its callbacks
-      lock.lock();
-      ended_ = false;
-      // A stream that lived a while was healthy: start the backoff over.
-      if (!ended || std::chrono::steady_clock::now() - opened_at >
-                        std::chrono::seconds(1)) {
-        backoff_.Reset();
-      }
-      retry_in =
-          ended ? backoff_.Next(jitter(random)) : std::chrono::milliseconds(0);
-    } else {
-      if (!status.ok() && !failing) {
+    if (!wanted) {
+      retry_in = kNotWantedPoll;
+      continue;
+    }
+    retry_in = backoff_.Next(jitter(random));
+    if (!login.ok()) {
+      if (!failing) {
         spdlog::warn(
-            "{}: cannot log in to the presence server ({}); "
-            "retrying with backoff",
-            name_, status.error_message());
+            "{}: cannot log in to the presence server ({}); retrying with "
+            "backoff",
+            name_, login.error_message());
         failing = true;
       }
+      if (on_down_) on_down_("cannot log in: " + login.error_message());
+      continue;
+    }
+    if (failing) {
+      spdlog::info("{}: logged in to the presence server again", name_);
+      failing = false;
+    }
+    bool healthy = false;
+    const grpc::Status end = Serve(lock, token, &healthy);
+    if (healthy) token_refused = false;
+    if (healthy || end.error_code() == grpc::StatusCode::CANCELLED) {
+      backoff_.Reset();
       retry_in = backoff_.Next(jitter(random));
     }
+    if (end.error_code() == grpc::StatusCode::CANCELLED) {
+      retry_in = std::chrono::milliseconds(0);  // Reopen, or shutdown
+      continue;
+    }
+    spdlog::debug("{} stream ended: {}", name_, end.error_message());
+    if (end.error_code() == grpc::StatusCode::UNAUTHENTICATED) {
+      // The server no longer knows the token (it restarted empty): log in
+      // again at once; a fresh token refused too waits the backoff.
+      session_.Invalidate(token);
+      if (!token_refused) retry_in = std::chrono::milliseconds(0);
+      token_refused = true;
+      continue;
+    }
+    token_refused = false;
+    if (on_down_) on_down_(end.error_message());
   }
 }
 

@@ -1,13 +1,17 @@
 // Keeps one upstream server stream open while the daemon wants a session:
-// opens it with a fresh token, and when it ends (server restart, network
-// loss, token expiry) opens it again after an exponential backoff. Used for
-// the settings watch and for the shared presence watch behind Sync.
+// opens it with a valid token, and when it ends (server restart, network
+// loss) opens it again after an exponential backoff. A stream refused for
+// its token (the server restarted empty) is reopened at once with a fresh
+// login. Used for the settings watch, which doubles as the daemon's sign
+// of whether the server is reachable, and for the shared presence watch
+// behind Sync.
 #pragma once
 
 #include <condition_variable>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -20,11 +24,14 @@ class ResilientStream {
  public:
   using Open = std::function<std::unique_ptr<UpstreamStream>(
       const std::string& token, Upstream::OnEnd on_end)>;
+  // The stream ended (not by Reopen or shutdown) or could not be opened.
+  using OnDown = std::function<void(const std::string& reason)>;
 
   // `wanted` is asked before every (re)open; while it is false the stream
   // stays closed. `name` goes into logs.
   ResilientStream(std::string name, Session& session,
-                  std::function<bool()> wanted, Open open, Backoff backoff);
+                  std::function<bool()> wanted, Open open, Backoff backoff,
+                  OnDown on_down = {});
   ~ResilientStream();
 
   // Closes the current stream and opens a new one at once (the watched set
@@ -33,16 +40,20 @@ class ResilientStream {
 
  private:
   void Run();
+  // Opens and serves one stream until it ends; returns how it ended.
+  grpc::Status Serve(std::unique_lock<std::mutex>& lock,
+                     const std::string& token, bool* healthy);
 
   const std::string name_;
   Session& session_;
   const std::function<bool()> wanted_;
   const Open open_;
+  const OnDown on_down_;
   Backoff backoff_;
 
   std::mutex mutex_;
   std::condition_variable changed_;
-  bool ended_ = false;
+  std::optional<grpc::Status> ended_;
   bool reopen_ = false;
   bool stopping_ = false;
   std::thread thread_;

@@ -16,46 +16,69 @@ void Session::Reset() {
   token_.clear();
 }
 
-std::string Session::CurrentToken() {
+void Session::Invalidate(const std::string& stale) {
   std::lock_guard lock(mutex_);
-  if (std::chrono::system_clock::now() >= renew_at_) token_.clear();
-  return token_;
+  if (token_ == stale) token_.clear();
 }
 
-grpc::Status Session::Login(std::string* token) {
+grpc::Status Session::Token(std::string* token) {
+  std::promise<Login> promise;
+  std::shared_future<Login> pending;
   pb::CreateSessionRequest request;
   {
     std::lock_guard lock(mutex_);
-    request.set_api_key(credentials_.api_key);
-    request.set_user_id(credentials_.user_id);
-    request.set_device_id(credentials_.device_id);
-    request.set_auth_token(credentials_.auth_token);
+    if (!token_.empty() && std::chrono::system_clock::now() < renew_at_) {
+      *token = token_;
+      return grpc::Status::OK;
+    }
+    pending = login_;
+    if (!pending.valid()) {
+      login_ = promise.get_future().share();
+      request.set_api_key(credentials_.api_key);
+      request.set_user_id(credentials_.user_id);
+      request.set_device_id(credentials_.device_id);
+      request.set_auth_token(credentials_.auth_token);
+    }
   }
+  if (pending.valid()) {
+    const Login& shared = pending.get();
+    *token = shared.token;
+    return shared.status;
+  }
+  const Login result = LogIn(request);
+  {
+    std::lock_guard lock(mutex_);
+    login_ = {};
+  }
+  promise.set_value(result);
+  *token = result.token;
+  return result.status;
+}
+
+Session::Login Session::LogIn(const pb::CreateSessionRequest& request) {
   pb::CreateSessionResponse response;
   const auto sent_at = std::chrono::system_clock::now();
-  grpc::Status status = upstream_.CreateSession(request, &response);
-  if (!status.ok()) return status;
+  Login login{upstream_.CreateSession(request, &response), {}};
+  if (!login.status.ok()) return login;
   // Renew when 80% of the lifetime has passed, so a slow link or a clock
   // difference never lets a heartbeat go out with an expired token.
   const auto expires_at = std::chrono::system_clock::time_point(
       std::chrono::milliseconds(response.expires_at_ms()));
   std::lock_guard lock(mutex_);
-  token_ = response.access_token();
+  token_ = login.token = response.access_token();
   renew_at_ = sent_at + (expires_at - sent_at) * 4 / 5;
-  *token = token_;
-  return status;
+  return login;
 }
 
 grpc::Status Session::Run(const Call& call) {
-  std::string token = CurrentToken();
-  if (token.empty()) {
-    grpc::Status status = Login(&token);
-    if (!status.ok()) return status;
-  }
-  grpc::Status status = call(token);
+  std::string token;
+  grpc::Status status = Token(&token);
+  if (!status.ok()) return status;
+  status = call(token);
   if (status.error_code() != grpc::StatusCode::UNAUTHENTICATED) return status;
   // The server restarted or revoked the token: one fresh login, one retry.
-  status = Login(&token);
+  Invalidate(token);
+  status = Token(&token);
   if (!status.ok()) return status;
   return call(token);
 }

@@ -1,11 +1,12 @@
 // The daemon's one upstream session: credentials in, a valid access token
-// out. Logs in lazily, renews the token shortly before it expires, and logs
-// in again once when the server says the token is no longer good, so an
-// expired token never surfaces to a caller.
+// out. Logs in lazily, renews the token shortly before it expires, and when
+// the server says a token is no longer good (it restarted, or revoked it)
+// logs in again once, however many calls found out at the same time.
 #pragma once
 
 #include <chrono>
 #include <functional>
+#include <future>
 #include <mutex>
 #include <string>
 
@@ -26,9 +27,15 @@ class Session {
 
   Session(Upstream& upstream, Credentials credentials);
 
-  // Runs `call` with a valid token. A login failure is returned as is
+  // Runs `call` with a valid token; a call answered UNAUTHENTICATED is
+  // retried once with a fresh token. A login failure is returned as is
   // (PERMISSION_DENIED for a wrong API key, UNAVAILABLE when unreachable).
   grpc::Status Run(const Call& call);
+  // A valid token, logging in if there is none (for opening streams).
+  grpc::Status Token(std::string* token);
+  // `stale` was refused: the next Token/Run logs in again, unless another
+  // call has already replaced it.
+  void Invalidate(const std::string& stale);
 
   // Takes effect at the next login; drops the current token.
   void SetCredentials(Credentials credentials);
@@ -39,14 +46,20 @@ class Session {
   const std::string& device_id() const { return credentials_.device_id; }
 
  private:
-  grpc::Status Login(std::string* token);
-  std::string CurrentToken();
+  struct Login {
+    grpc::Status status;
+    std::string token;
+  };
+  Login LogIn(const pb::CreateSessionRequest& request);
 
   Upstream& upstream_;
-  std::mutex mutex_;
+  std::mutex mutex_;  // guards the fields below
   Credentials credentials_;
   std::string token_;
   std::chrono::system_clock::time_point renew_at_;
+  // The login under way, if any: callers that need a token meanwhile share
+  // its result instead of each making (or queueing) their own.
+  std::shared_future<Login> login_;
 };
 
 }  // namespace presence::daemon

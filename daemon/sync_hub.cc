@@ -14,7 +14,8 @@ class ChunkedStream : public UpstreamStream {
 
 }  // namespace
 
-SyncHub::SyncHub(Upstream& upstream, Session& session, Engine& engine)
+SyncHub::SyncHub(Upstream& upstream, Session& session, Engine& engine,
+                 std::chrono::milliseconds backoff_cap)
     : upstream_(upstream) {
   stream_ = std::make_unique<ResilientStream>(
       "presence watch", session,
@@ -25,7 +26,7 @@ SyncHub::SyncHub(Upstream& upstream, Session& session, Engine& engine)
       [this](const std::string& token, Upstream::OnEnd on_end) {
         return OpenWatch(token, std::move(on_end));
       },
-      Backoff(std::chrono::milliseconds(200), std::chrono::seconds(30)));
+      Backoff(std::chrono::milliseconds(200), backoff_cap));
 }
 
 SyncHub::~SyncHub() { stream_.reset(); }

@@ -26,7 +26,8 @@ class SyncHub {
     virtual void Deliver(const pb::UserPresence& presence) = 0;
   };
 
-  SyncHub(Upstream& upstream, Session& session, Engine& engine);
+  SyncHub(Upstream& upstream, Session& session, Engine& engine,
+          std::chrono::milliseconds backoff_cap);
   ~SyncHub();
 
   // Known states of `user_ids` are delivered at once; the rest follow when

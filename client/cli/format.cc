@@ -4,6 +4,7 @@
 #include <ctime>
 
 #include "contract/duration.h"
+#include "contract/session_state_name.h"
 
 namespace presence::ctl {
 namespace {
@@ -52,25 +53,6 @@ std::string FormatTime(std::int64_t ms, std::int64_t now_ms) {
     text += " (in " + Span(-delta) + ")";
   }
   return text;
-}
-
-std::string StateName(v1::SessionState state) {
-  switch (state) {
-    case v1::SESSION_STATE_LOGGED_OUT:
-      return "logged-out";
-    case v1::SESSION_STATE_CONNECTING:
-      return "connecting";
-    case v1::SESSION_STATE_ONLINE:
-      return "online";
-    case v1::SESSION_STATE_DEGRADED:
-      return "degraded";
-    case v1::SESSION_STATE_UNAUTHENTICATED:
-      return "unauthenticated";
-    case v1::SESSION_STATE_PRESENCE_DISABLED:
-      return "presence-disabled";
-    default:
-      return "unknown";
-  }
 }
 
 std::string KindName(v1::TargetKind kind) {
@@ -155,7 +137,7 @@ json ToJson(const v1::TargetStatus& t) {
 json ToJson(const v1::Status& s) {
   json targets = json::array();
   for (const auto& t : s.targets()) targets.push_back(ToJson(t));
-  return {{"state", StateName(s.state())},
+  return {{"state", SessionStateName(s.state())},
           {"upstream", s.upstream()},
           {"user_id", s.user_id()},
           {"device_id", s.device_id()},
@@ -204,7 +186,7 @@ std::string Table(const std::vector<std::vector<std::string>>& rows) {
 
 std::string HumanStatus(const v1::Status& s, std::int64_t now_ms) {
   std::vector<std::vector<std::string>> rows;
-  rows.push_back({"State:", StateName(s.state())});
+  rows.push_back({"State:", SessionStateName(s.state())});
   rows.push_back({"Upstream:", s.upstream().empty() ? "-" : s.upstream()});
   std::string user = s.user_id().empty() ? "-" : s.user_id();
   if (!s.device_id().empty()) user += " (device " + s.device_id() + ")";

@@ -17,7 +17,6 @@ std::int64_t NowMs();
 
 // "2024-05-01 12:00:03 (3s ago)", "never" for 0. Local time.
 std::string FormatTime(std::int64_t ms, std::int64_t now_ms);
-std::string StateName(v1::SessionState state);     // "online", ...
 std::string TargetName(const v1::Target& target);  // "user", "room lobby"
 std::string KindName(v1::TargetKind kind);         // "user", "room"
 std::string EventName(v1::HoldEventType type);     // "held", ...

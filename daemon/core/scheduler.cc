@@ -19,35 +19,7 @@ SchedulerOptions Sanitize(SchedulerOptions options) {
   return options;
 }
 
-void Add(Batch& batch, const Target& t) {
-  // Targets come from a std::map in order: the user first, rooms sorted.
-  if (t.is_user()) {
-    batch.user = true;
-  } else {
-    batch.room_ids.push_back(t.room_id);
-  }
-}
-
 }  // namespace
-
-bool Batch::Contains(const Target& t) const {
-  if (t.is_user()) return user;
-  return std::binary_search(room_ids.begin(), room_ids.end(), t.room_id);
-}
-
-std::vector<Target> Batch::Targets() const {
-  std::vector<Target> targets;
-  targets.reserve(size());
-  if (user) targets.push_back(Target::User());
-  for (const auto& room : room_ids) targets.push_back(Target::Room(room));
-  return targets;
-}
-
-bool operator==(const Batch& a, const Batch& b) {
-  return a.user == b.user && a.room_ids == b.room_ids;
-}
-
-bool operator!=(const Batch& a, const Batch& b) { return !(a == b); }
 
 Scheduler::Scheduler(Intervals intervals, SchedulerOptions options)
     : intervals_(Sanitize(intervals)),
@@ -56,37 +28,12 @@ Scheduler::Scheduler(Intervals intervals, SchedulerOptions options)
 
 void Scheduler::Activate(const Target& t, TimePoint now) {
   if (active_.count(t) != 0) return;
-  leaves_.erase(t);
   Entry entry;
   entry.next_due = now + options_.first_heartbeat_delay;
   active_.emplace(t, entry);
 }
 
-bool Scheduler::Deactivate(const Target& t, TimePoint now) {
-  if (active_.erase(t) == 0) return false;
-  leaves_[t] = now + options_.leave_delay;
-  return true;
-}
-
-Batch Scheduler::TakeLeaves(TimePoint now) {
-  Batch batch;
-  for (auto it = leaves_.begin(); it != leaves_.end();) {
-    if (it->second <= now) {
-      Add(batch, it->first);
-      it = leaves_.erase(it);
-    } else {
-      ++it;
-    }
-  }
-  return batch;
-}
-
-Batch Scheduler::TakeAllLeaves() {
-  Batch batch;
-  for (const auto& [t, due] : leaves_) Add(batch, t);
-  leaves_.clear();
-  return batch;
-}
+bool Scheduler::Deactivate(const Target& t) { return active_.erase(t) != 0; }
 
 Millis Scheduler::IntervalOf(const Target& t) const {
   return t.is_user() ? intervals_.user : intervals_.room;
@@ -119,7 +66,7 @@ Batch Scheduler::TakeDue(TimePoint now) {
     for (auto& [t, entry] : active_) {
       if (entry.in_flight) continue;
       entry.in_flight = true;
-      Add(batch, t);
+      batch.Add(t);
     }
     return batch;
   }
@@ -134,7 +81,7 @@ Batch Scheduler::TakeDue(TimePoint now) {
     if (entry.next_due <= now ||
         entry.next_due - now <= WindowOf(t, shortest)) {
       entry.in_flight = true;
-      Add(batch, t);
+      batch.Add(t);
     }
   }
   return batch;
@@ -196,6 +143,10 @@ void Scheduler::Pause() { paused_ = true; }
 
 void Scheduler::Resume(TimePoint now) {
   paused_ = false;
+  SendAllNow(now);
+}
+
+void Scheduler::SendAllNow(TimePoint now) {
   retry_at_.reset();
   backoff_.Reset();
   for (auto& [t, entry] : active_) {
@@ -204,11 +155,7 @@ void Scheduler::Resume(TimePoint now) {
 }
 
 std::optional<TimePoint> Scheduler::NextWake() const {
-  std::optional<TimePoint> wake;
-  for (const auto& [t, due] : leaves_) {
-    if (!wake || due < *wake) wake = due;
-  }
-  if (paused_) return wake;
+  if (paused_) return std::nullopt;
   std::optional<TimePoint> heartbeat;
   for (const auto& [t, entry] : active_) {
     if (entry.in_flight) continue;
@@ -218,8 +165,7 @@ std::optional<TimePoint> Scheduler::NextWake() const {
     }
     if (!heartbeat || entry.next_due < *heartbeat) heartbeat = entry.next_due;
   }
-  if (heartbeat && (!wake || *heartbeat < *wake)) wake = heartbeat;
-  return wake;
+  return heartbeat;
 }
 
 Scheduler::Timing Scheduler::TimingOf(const Target& t) const {

@@ -1,6 +1,6 @@
 // The heartbeat scheduler: pure timing logic for the active targets. It owns
-// no clock and no thread; the engine asks it what to send now (TakeDue,
-// TakeLeaves), reports what happened (OnSent), and sleeps until NextWake().
+// no clock and no thread; the engine asks it what to send now (TakeDue),
+// reports what happened (OnSent), and sleeps until NextWake().
 //
 // Rules:
 // - Activation: the first heartbeat is due `first_heartbeat_delay` after
@@ -17,41 +17,20 @@
 // - Cadence: a target's first acknowledgement puts its next heartbeat on
 //   the next tick of the targets already established at the same interval,
 //   so holds started far apart still share one call per tick.
-// - Leaves: a deactivated target gets a leave even if its first heartbeat
-//   was never sent (the server may still have it from an earlier daemon
-//   run). Re-activating a target whose leave is still pending cancels that
-//   leave (the heartbeat supersedes it). Leaves flow while paused.
+// Leaves are not its business: see leave_queue.h.
 #pragma once
 
-#include <cstddef>
 #include <map>
 #include <optional>
-#include <set>
 #include <string>
 #include <vector>
 
 #include "core/backoff.h"
+#include "core/batch.h"
 #include "core/target.h"
 #include "core/time.h"
 
 namespace presence::daemon {
-
-// Targets for one upstream call (heartbeat or leave).
-struct Batch {
-  bool user = false;
-  std::vector<std::string> room_ids;  // sorted, unique
-
-  bool empty() const { return !user && room_ids.empty(); }
-  std::size_t size() const { return (user ? 1 : 0) + room_ids.size(); }
-  // O(log n): relies on room_ids being sorted (batches from the scheduler
-  // are).
-  bool Contains(const Target& t) const;
-  // The user first, then the rooms in order.
-  std::vector<Target> Targets() const;
-};
-
-bool operator==(const Batch& a, const Batch& b);
-bool operator!=(const Batch& a, const Batch& b);
 
 struct Intervals {
   Millis user{20000};
@@ -65,9 +44,6 @@ struct SchedulerOptions {
   double pull_forward_fraction = 0.25;
   Millis backoff_initial{500};
   Millis backoff_cap{60000};
-  // A leave waits this long, so a target stopped and started again at once
-  // (an app reopening a room) costs the server nothing.
-  Millis leave_delay{0};
 };
 
 class Scheduler {
@@ -76,17 +52,11 @@ class Scheduler {
   Scheduler(Intervals intervals, SchedulerOptions options);
 
   // Starts the target's heartbeat: first due at now + first_heartbeat_delay.
-  // No-op if already active. Cancels a pending leave for it.
+  // No-op if already active.
   void Activate(const Target& t, TimePoint now);
-  // Forgets the target and queues a leave for it (also when its first
-  // heartbeat was never sent). Returns false (and does nothing) if the target
-  // was not active. A batch in flight that contains it will not bring it back.
-  // The leave is due at now + leave_delay.
-  bool Deactivate(const Target& t, TimePoint now);
-  // The leaves due at `now`; they leave the queue.
-  Batch TakeLeaves(TimePoint now);
-  // Every pending leave, due or not (logout, shutdown); the queue is empty.
-  Batch TakeAllLeaves();
+  // Forgets the target. Returns false (and does nothing) if it was not
+  // active. A batch in flight that contains it will not bring it back.
+  bool Deactivate(const Target& t);
 
   // The heartbeats to send now (empty if none); they are marked in flight
   // until OnSent. Empty while paused, and while backing off before retry_at.
@@ -103,15 +73,17 @@ class Scheduler {
   void SetIntervals(Intervals intervals, TimePoint now);
 
   // Presence disabled / logged out: TakeDue returns nothing and NextWake
-  // ignores heartbeats; activations and leaves still work.
+  // nothing; activations still work.
   void Pause();
-  // Unpauses and starts afresh: every active target is due at `now`, and the
-  // backoff (and any pending retry) is forgotten. Also valid when not paused.
+  // Unpauses and starts afresh: SendAllNow. Also valid when not paused.
   void Resume(TimePoint now);
+  // Every active target is due at `now`, and the backoff (and any pending
+  // retry) is forgotten: the server may have lost what it had (it restarted,
+  // or the link came back). Nothing is due while paused.
+  void SendAllNow(TimePoint now);
 
-  // The earliest moment TakeDue or TakeLeaves has something (a pending
-  // leave's due time counts); nullopt when there is nothing to do until
-  // something changes.
+  // The earliest moment TakeDue has something; nullopt when there is
+  // nothing to do until something changes.
   std::optional<TimePoint> NextWake() const;
 
   struct Timing {
@@ -152,7 +124,6 @@ class Scheduler {
   SchedulerOptions options_;
   Backoff backoff_;
   std::map<Target, Entry> active_;
-  std::map<Target, TimePoint> leaves_;  // target -> when its leave is due
   std::optional<TimePoint> retry_at_;
   bool paused_ = false;
 };

@@ -49,7 +49,7 @@ class HoldReactor final : public QueuedWriter<>, public HoldEventSink {
 
   void Begin(const Target& target, const Owner& owner) {
     const grpc::Status status =
-        engine_.AddHold(target, owner, std::nullopt, this, &hold_id_);
+        engine_.AddAttached(target, owner, this, &hold_id_);
     if (!status.ok()) FinishWith(status);
   }
 
@@ -127,6 +127,24 @@ grpc::ServerUnaryReactor* ControlService::AnswerLater(
                          "presence server at " +
                          upstream_.address() + "; retry later"});
   }
+  return reactor;
+}
+
+template <typename Request, typename Response, typename Handler>
+grpc::ServerUnaryReactor* ControlService::AnswerWhenDone(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* in,
+    grpc::ByteBuffer* out, Handler handle) {
+  auto* reactor = context->DefaultReactor();
+  Request request;
+  if (grpc::Status status = ParseRequest(*in, &request); !status.ok()) {
+    reactor->Finish(status);
+    return reactor;
+  }
+  const Reply<Response> reply = [reactor, out](const grpc::Status& status,
+                                               const Response& response) {
+    reactor->Finish(status.ok() ? SerializeResponse(response, out) : status);
+  };
+  handle(static_cast<const Request&>(request), reply);
   return reactor;
 }
 
@@ -213,87 +231,90 @@ grpc::ServerUnaryReactor* ControlService::Disable(
       });
 }
 
-grpc::Status ControlService::Start(grpc::ServerContextBase* context,
-                                   const Target& target, int64_t ttl_ms,
-                                   const std::string& client_name,
-                                   pb::StartResponse* response) {
+void ControlService::Start(grpc::ServerContextBase* context,
+                           const Target& target, int64_t ttl_ms,
+                           const std::string& client_name,
+                           const Reply<pb::StartResponse>& reply) {
   if (std::string error = CheckClientName(client_name); !error.empty()) {
-    return Invalid(error);
+    return reply(Invalid(error), {});
   }
-  if (ttl_ms < 0) return Invalid("ttl_ms must not be negative");
+  if (ttl_ms < 0) return reply(Invalid("ttl_ms must not be negative"), {});
   const auto caller = Identify(context);
-  if (!caller) return Unidentified();
+  if (!caller) return reply(Unidentified(), {});
   Owner owner{caller->uid, caller->pid, client_name};
   std::optional<std::chrono::milliseconds> ttl;
   if (ttl_ms > 0) ttl = std::chrono::milliseconds(ttl_ms);
-  std::string hold_id;
-  grpc::Status status = engine_.AddHold(target, owner, ttl, nullptr, &hold_id);
-  if (status.ok()) response->set_hold_id(hold_id);
-  return status;
+  engine_.StartDetached(
+      target, owner, ttl,
+      [reply](const grpc::Status& status, const std::string& hold_id) {
+        pb::StartResponse response;
+        response.set_hold_id(hold_id);
+        reply(status, response);
+      });
 }
 
-grpc::Status ControlService::Stop(grpc::ServerContextBase* context,
-                                  const Target& target,
-                                  const std::string& hold_id,
-                                  pb::StopResponse* response) {
+void ControlService::Stop(grpc::ServerContextBase* context,
+                          const Target& target, const std::string& hold_id,
+                          const Reply<pb::StopResponse>& reply) {
   if (!hold_id.empty()) {
     if (std::string error = CheckId("hold_id", hold_id); !error.empty()) {
-      return Invalid(error);
+      return reply(Invalid(error), {});
     }
   }
   const auto caller = Identify(context);
-  if (!caller) return Unidentified();
-  int stopped = 0;
-  grpc::Status status =
-      engine_.StopDetached(target, hold_id, *caller, &stopped);
-  response->set_stopped(stopped);
-  return status;
+  if (!caller) return reply(Unidentified(), {});
+  engine_.StopDetached(target, hold_id, *caller,
+                       [reply](const grpc::Status& status, int stopped) {
+                         pb::StopResponse response;
+                         response.set_stopped(stopped);
+                         reply(status, response);
+                       });
 }
 
 grpc::ServerUnaryReactor* ControlService::StartUserHeartbeat(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* in,
     grpc::ByteBuffer* out) {
-  return AnswerNow<pb::StartUserHeartbeatRequest, pb::StartResponse>(
-      context, in, out, [&](const auto& request, auto* response) {
-        return Start(context, Target::User(), request.ttl_ms(),
-                     request.client_name(), response);
+  return AnswerWhenDone<pb::StartUserHeartbeatRequest, pb::StartResponse>(
+      context, in, out, [&](const auto& request, const auto& reply) {
+        Start(context, Target::User(), request.ttl_ms(), request.client_name(),
+              reply);
       });
 }
 
 grpc::ServerUnaryReactor* ControlService::StopUserHeartbeat(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* in,
     grpc::ByteBuffer* out) {
-  return AnswerNow<pb::StopUserHeartbeatRequest, pb::StopResponse>(
-      context, in, out, [&](const auto& request, auto* response) {
-        return Stop(context, Target::User(), request.hold_id(), response);
+  return AnswerWhenDone<pb::StopUserHeartbeatRequest, pb::StopResponse>(
+      context, in, out, [&](const auto& request, const auto& reply) {
+        Stop(context, Target::User(), request.hold_id(), reply);
       });
 }
 
 grpc::ServerUnaryReactor* ControlService::StartRoomHeartbeat(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* in,
     grpc::ByteBuffer* out) {
-  return AnswerNow<pb::StartRoomHeartbeatRequest, pb::StartResponse>(
-      context, in, out, [&](const auto& request, auto* response) {
+  return AnswerWhenDone<pb::StartRoomHeartbeatRequest, pb::StartResponse>(
+      context, in, out, [&](const auto& request, const auto& reply) {
         if (std::string error = CheckId("room_id", request.room_id());
             !error.empty()) {
-          return Invalid(error);
+          return reply(Invalid(error), {});
         }
-        return Start(context, Target::Room(request.room_id()), request.ttl_ms(),
-                     request.client_name(), response);
+        Start(context, Target::Room(request.room_id()), request.ttl_ms(),
+              request.client_name(), reply);
       });
 }
 
 grpc::ServerUnaryReactor* ControlService::StopRoomHeartbeat(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* in,
     grpc::ByteBuffer* out) {
-  return AnswerNow<pb::StopRoomHeartbeatRequest, pb::StopResponse>(
-      context, in, out, [&](const auto& request, auto* response) {
+  return AnswerWhenDone<pb::StopRoomHeartbeatRequest, pb::StopResponse>(
+      context, in, out, [&](const auto& request, const auto& reply) {
         if (std::string error = CheckId("room_id", request.room_id());
             !error.empty()) {
-          return Invalid(error);
+          return reply(Invalid(error), {});
         }
-        return Stop(context, Target::Room(request.room_id()), request.hold_id(),
-                    response);
+        Stop(context, Target::Room(request.room_id()), request.hold_id(),
+             reply);
       });
 }
 

@@ -118,6 +118,16 @@ class ControlService final : public ControlServiceBase {
   grpc::ServerUnaryReactor* AnswerNow(grpc::CallbackServerContext* context,
                                       const grpc::ByteBuffer* in,
                                       grpc::ByteBuffer* out, Handler handle);
+  // Answers with what handle(request, reply) passes to `reply`, whenever
+  // and from whichever thread it does: for calls that wait on the engine
+  // (a save, a leave) without holding a thread meanwhile.
+  template <typename Response>
+  using Reply = std::function<void(const grpc::Status&, const Response&)>;
+  template <typename Request, typename Response, typename Handler>
+  grpc::ServerUnaryReactor* AnswerWhenDone(grpc::CallbackServerContext* context,
+                                           const grpc::ByteBuffer* in,
+                                           grpc::ByteBuffer* out,
+                                           Handler handle);
   // The same on `pool`: for calls that wait on the server.
   template <typename Request, typename Response, typename Handler>
   grpc::ServerUnaryReactor* AnswerLater(BlockingPool& pool,
@@ -126,11 +136,11 @@ class ControlService final : public ControlServiceBase {
                                         grpc::ByteBuffer* out, Handler handle);
 
   std::optional<Caller> Identify(grpc::ServerContextBase* context) const;
-  grpc::Status Start(grpc::ServerContextBase* context, const Target& target,
-                     int64_t ttl_ms, const std::string& client_name,
-                     pb::StartResponse* response);
-  grpc::Status Stop(grpc::ServerContextBase* context, const Target& target,
-                    const std::string& hold_id, pb::StopResponse* response);
+  void Start(grpc::ServerContextBase* context, const Target& target,
+             int64_t ttl_ms, const std::string& client_name,
+             const Reply<pb::StartResponse>& reply);
+  void Stop(grpc::ServerContextBase* context, const Target& target,
+            const std::string& hold_id, const Reply<pb::StopResponse>& reply);
   grpc::Status SetEnabled(bool enabled, pb::IsEnabledResponse* response);
   // Runs a read through the session; refuses while logged out.
   grpc::Status Read(const Session::Call& call);

@@ -44,9 +44,9 @@ void HoldManyReactor::Add(const pb::HoldRequest& request, uint64_t request_id) {
   }
   adding_request_id_ = request_id;
   std::string hold_id;
-  const grpc::Status status = engine_.AddHold(
-      target, Owner{caller_.uid, caller_.pid, request.client_name()},
-      std::nullopt, this, &hold_id);
+  const grpc::Status status = engine_.AddAttached(
+      target, Owner{caller_.uid, caller_.pid, request.client_name()}, this,
+      &hold_id);
   if (!status.ok()) return Refuse(request_id, status);
   bool released;
   {
@@ -91,7 +91,7 @@ void HoldManyReactor::Refuse(uint64_t request_id, const grpc::Status& status,
 
 void HoldManyReactor::Send(const pb::HoldEvent& event) {
   if (event.type() != pb::HOLD_EVENT_HELD) return Enqueue(event);
-  // Only AddHold sends HELD, from Add on the reading thread.
+  // Only AddAttached sends HELD, from Add on the reading thread.
   {
     std::lock_guard lock(holds_mutex_);
     holds_.insert(event.hold_id());

@@ -42,8 +42,8 @@ class HoldManyReactor final
   Engine& engine_;
   Caller caller_;
   grpc::ByteBuffer request_;  // the read in flight, parsed in OnReadDone
-  // The request whose AddHold is running: its HELD event is sent from inside
-  // AddHold, on the reading thread. Reads are serial, so no lock.
+  // The request whose AddAttached is running: its HELD event is sent from
+  // inside AddAttached, on the reading thread. Reads are serial, so no lock.
   uint64_t adding_request_id_ = 0;
 
   // Taken under the engine's mutex (from the sink calls): never call the

@@ -3,6 +3,9 @@
 #include <grpcpp/client_context.h>
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
+#include <grpcpp/support/channel_arguments.h>
+
+#include <algorithm>
 
 #include <fstream>
 #include <sstream>
@@ -10,6 +13,8 @@
 
 namespace presence::daemon {
 namespace {
+
+constexpr int kInitialReconnectMs = 100;
 
 std::shared_ptr<grpc::ChannelCredentials> MakeCredentials(
     const GrpcUpstreamOptions& options) {
@@ -34,6 +39,9 @@ class ReaderStream : public UpstreamStream {
       : thread_([this, open = std::move(open),
                  on_message = std::move(on_message),
                  on_end = std::move(on_end)] {
+          // Waits for the channel to connect rather than failing at once:
+          // the first message then says that the server is back.
+          context_.set_wait_for_ready(true);
           auto reader = open(&context_);
           Message message;
           while (reader->Read(&message)) on_message(message);
@@ -57,9 +65,15 @@ GrpcUpstream::GrpcUpstream(const GrpcUpstreamOptions& options) {
 }
 
 void GrpcUpstream::Reconnect(const GrpcUpstreamOptions& options) {
+  // Starting low keeps a quick server restart quick to recover from.
+  const int cap = static_cast<int>(options.reconnect_cap.count());
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS,
+              std::min(cap, kInitialReconnectMs));
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, cap);
   std::shared_ptr<pb::PresenceService::Stub> stub =
-      pb::PresenceService::NewStub(
-          grpc::CreateChannel(options.address, MakeCredentials(options)));
+      pb::PresenceService::NewStub(grpc::CreateCustomChannel(
+          options.address, MakeCredentials(options), args));
   std::lock_guard lock(mutex_);
   options_ = options;
   stub_ = std::move(stub);

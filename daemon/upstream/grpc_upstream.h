@@ -1,4 +1,7 @@
-// Upstream over the presence-server gRPC protocol (upstream.proto).
+// Upstream over the presence-server gRPC protocol (upstream.proto). Unary
+// calls fail fast while the server is unreachable (the engine backs off);
+// streams wait for it, so the settings watch learns the moment the channel
+// is connected again.
 #pragma once
 
 #include <grpcpp/channel.h>
@@ -17,6 +20,9 @@ struct GrpcUpstreamOptions {
   std::string address;      // HOST:PORT
   std::string tls_ca_file;  // empty: plain TCP
   std::chrono::milliseconds deadline{5000};
+  // The channel reconnects to a lost server after a backoff that grows up
+  // to this (gRPC's own default grows to 2 minutes).
+  std::chrono::milliseconds reconnect_cap{60000};
 };
 
 class GrpcUpstream : public Upstream {

@@ -54,7 +54,6 @@ TEST(BatchTest, Basics) {
 TEST_F(SchedulerTest, IdleHasNoWake) {
   EXPECT_FALSE(scheduler_.NextWake().has_value());
   EXPECT_TRUE(scheduler_.TakeDue(kT0).empty());
-  EXPECT_TRUE(scheduler_.TakeAllLeaves().empty());
   EXPECT_FALSE(scheduler_.degraded());
   EXPECT_TRUE(scheduler_.Active().empty());
 }
@@ -122,24 +121,6 @@ TEST_F(SchedulerTest, RoomsRideOnUserTickBeforeTheyFallDue) {
   EXPECT_EQ(scheduler_.TimingOf(Room("a")).next_due, tick + 300s);
 }
 
-TEST_F(SchedulerTest, LeaveWaitsForItsDelayAndARestartCancelsIt) {
-  SchedulerOptions options;
-  options.leave_delay = 20ms;
-  Scheduler scheduler(Intervals{20s, 300s}, options);
-  scheduler.Activate(Room("a"), kT0);
-  scheduler.OnSent(scheduler.TakeDue(kT0 + 10ms), kT0 + 10ms, true, 0);
-  ASSERT_TRUE(scheduler.Deactivate(Room("a"), kT0 + 1s));
-  EXPECT_EQ(scheduler.NextWake(), kT0 + 1s + 20ms);
-  EXPECT_TRUE(scheduler.TakeLeaves(kT0 + 1s + 19ms).empty());
-  EXPECT_EQ(scheduler.TakeLeaves(kT0 + 1s + 20ms), Rooms({"a"}));
-  // Stopped and started again within the delay: no leave at all.
-  scheduler.Activate(Room("b"), kT0 + 2s);
-  scheduler.Deactivate(Room("b"), kT0 + 2s);
-  scheduler.Activate(Room("b"), kT0 + 2s + 5ms);
-  EXPECT_TRUE(scheduler.TakeLeaves(kT0 + 3s).empty());
-  EXPECT_TRUE(scheduler.TakeAllLeaves().empty());
-}
-
 TEST_F(SchedulerTest, NewTargetJoinsTheCadenceOfItsInterval) {
   Scheduler scheduler(Intervals{20s, 20s}, SchedulerOptions{});
   scheduler.Activate(Room("a"), kT0);
@@ -185,63 +166,36 @@ TEST_F(SchedulerTest, NothingPulledForwardWhenNothingIsDue) {
   EXPECT_FALSE(scheduler_.TakeDue(kT0 + 20s).empty());
 }
 
-TEST_F(SchedulerTest, LeavesQueuedAndTakenOnce) {
+TEST_F(SchedulerTest, DeactivateForgetsTheTarget) {
   scheduler_.Activate(kUser, kT0);
   scheduler_.Activate(Room("a"), kT0);
   scheduler_.Activate(Room("b"), kT0);
   scheduler_.OnSent(scheduler_.TakeDue(kT0 + 10ms), kT0 + 10ms, true, 0);
-  EXPECT_TRUE(scheduler_.Deactivate(Room("b"), kT0));
-  EXPECT_TRUE(scheduler_.Deactivate(kUser, kT0));
-  EXPECT_FALSE(scheduler_.Deactivate(kUser, kT0));        // already gone
-  EXPECT_FALSE(scheduler_.Deactivate(Room("zzz"), kT0));  // never active
-  // Leaves are due at once: the wake is not in the future.
-  ASSERT_TRUE(scheduler_.NextWake().has_value());
-  EXPECT_LE(*scheduler_.NextWake(), kT0 + 10ms);
-  EXPECT_EQ(scheduler_.TakeAllLeaves(), Rooms({"b"}, true));
-  EXPECT_TRUE(scheduler_.TakeAllLeaves().empty());
+  EXPECT_TRUE(scheduler_.Deactivate(Room("b")));
+  EXPECT_TRUE(scheduler_.Deactivate(kUser));
+  EXPECT_FALSE(scheduler_.Deactivate(kUser));           // already gone
+  EXPECT_FALSE(scheduler_.Deactivate(Room("zzz")));     // never active
   EXPECT_EQ(scheduler_.NextWake(), kT0 + 10ms + 300s);  // only room a left
   EXPECT_EQ(scheduler_.Active(), std::vector<Target>{Room("a")});
   EXPECT_FALSE(scheduler_.TimingOf(kUser).next_due.has_value());
 }
-
-TEST_F(SchedulerTest, LeaveEvenIfFirstHeartbeatNeverSent) {
-  // The server may know the room from an earlier daemon run: leave anyway.
-  scheduler_.Activate(Room("a"), kT0);
-  EXPECT_TRUE(scheduler_.Deactivate(Room("a"), kT0));
-  EXPECT_TRUE(scheduler_.TakeDue(kT0 + 10ms).empty());
-  EXPECT_EQ(scheduler_.TakeAllLeaves(), Rooms({"a"}));
-  EXPECT_FALSE(scheduler_.NextWake().has_value());
-}
-
-TEST_F(SchedulerTest, ReactivationCancelsPendingLeave) {
-  scheduler_.Activate(Room("a"), kT0);
-  scheduler_.OnSent(scheduler_.TakeDue(kT0 + 10ms), kT0 + 10ms, true, 0);
-  scheduler_.Deactivate(Room("a"), kT0);
-  scheduler_.Activate(Room("a"), kT0 + 1s);
-  EXPECT_TRUE(scheduler_.TakeAllLeaves().empty());
-  // A new first heartbeat, as for any activation.
-  EXPECT_EQ(scheduler_.NextWake(), kT0 + 1s + 10ms);
-  EXPECT_FALSE(scheduler_.TimingOf(Room("a")).last_sent.has_value());
-}
-
 TEST_F(SchedulerTest, DeactivateDuringFlightDoesNotComeBack) {
   scheduler_.Activate(kUser, kT0);
   scheduler_.Activate(Room("a"), kT0);
   const Batch batch = scheduler_.TakeDue(kT0 + 10ms);
   ASSERT_EQ(batch, Rooms({"a"}, true));
-  scheduler_.Deactivate(Room("a"), kT0);
+  scheduler_.Deactivate(Room("a"));
   scheduler_.OnSent(batch, kT0 + 50ms, true, 0);
   EXPECT_FALSE(scheduler_.IsActive(Room("a")));
   EXPECT_EQ(scheduler_.Active(), std::vector<Target>{kUser});
   EXPECT_FALSE(scheduler_.TimingOf(Room("a")).last_sent.has_value());
-  EXPECT_EQ(scheduler_.TakeAllLeaves(), Rooms({"a"}));
   EXPECT_EQ(scheduler_.NextWake(), kT0 + 50ms + 20s);
 }
 
 TEST_F(SchedulerTest, DeactivateAndReactivateDuringFlight) {
   scheduler_.Activate(Room("a"), kT0);
   const Batch batch = scheduler_.TakeDue(kT0 + 10ms);
-  scheduler_.Deactivate(Room("a"), kT0);
+  scheduler_.Deactivate(Room("a"));
   scheduler_.Activate(Room("a"), kT0 + 20ms);
   scheduler_.OnSent(batch, kT0 + 50ms, true, 0);
   // The new activation is not the one that was sent: its first heartbeat is
@@ -345,16 +299,15 @@ TEST_F(SchedulerTest, DeactivatedTargetsLeaveTheRetry) {
   scheduler_.Activate(kUser, kT0);
   scheduler_.Activate(Room("a"), kT0);
   scheduler_.OnSent(scheduler_.TakeDue(kT0 + 10ms), kT0 + 10ms, false, 0.0);
-  scheduler_.Deactivate(Room("a"), kT0);
+  scheduler_.Deactivate(Room("a"));
   EXPECT_EQ(scheduler_.TakeDue(kT0 + 260ms), Rooms({}, true));
 }
 
 TEST_F(SchedulerTest, FailureWithNothingActiveDoesNotSpin) {
   scheduler_.Activate(Room("a"), kT0);
   const Batch batch = scheduler_.TakeDue(kT0 + 10ms);
-  scheduler_.Deactivate(Room("a"), kT0);
+  scheduler_.Deactivate(Room("a"));
   scheduler_.OnSent(batch, kT0 + 20ms, false, 0.0);
-  scheduler_.TakeAllLeaves();
   EXPECT_FALSE(scheduler_.NextWake().has_value());
   EXPECT_TRUE(scheduler_.TakeDue(kT0 + 1h).empty());
   EXPECT_FALSE(scheduler_.NextWake().has_value());
@@ -411,7 +364,7 @@ TEST_F(SchedulerTest, SetIntervalsKeepsPendingFirstHeartbeat) {
   EXPECT_EQ(scheduler_.NextWake(), kT0 + 10ms);
 }
 
-TEST_F(SchedulerTest, PauseStopsHeartbeatsNotLeaves) {
+TEST_F(SchedulerTest, PauseStopsHeartbeats) {
   scheduler_.Activate(kUser, kT0);
   scheduler_.Activate(Room("a"), kT0);
   scheduler_.Activate(Room("b"), kT0);
@@ -422,10 +375,7 @@ TEST_F(SchedulerTest, PauseStopsHeartbeatsNotLeaves) {
   EXPECT_TRUE(scheduler_.TakeDue(kT0 + 1h).empty());
   EXPECT_FALSE(scheduler_.TimingOf(kUser).next_due.has_value());
   EXPECT_EQ(scheduler_.TimingOf(kUser).last_acknowledged, kT0 + 10ms);
-  // Leaves still flow.
-  scheduler_.Deactivate(Room("b"), kT0);
-  EXPECT_TRUE(scheduler_.NextWake().has_value());
-  EXPECT_EQ(scheduler_.TakeAllLeaves(), Rooms({"b"}));
+  scheduler_.Deactivate(Room("b"));
   EXPECT_FALSE(scheduler_.NextWake().has_value());
   // Activations are remembered while paused.
   scheduler_.Activate(Room("c"), kT0 + 1h);
@@ -436,6 +386,26 @@ TEST_F(SchedulerTest, PauseStopsHeartbeatsNotLeaves) {
   EXPECT_FALSE(scheduler_.paused());
   EXPECT_EQ(scheduler_.NextWake(), now);
   EXPECT_EQ(scheduler_.TakeDue(now), Rooms({"a", "c"}, true));
+}
+
+TEST_F(SchedulerTest, SendAllNowSendsEverythingButNotWhilePaused) {
+  scheduler_.Activate(kUser, kT0);
+  scheduler_.Activate(Room("a"), kT0);
+  scheduler_.OnSent(scheduler_.TakeDue(kT0 + 10ms), kT0 + 10ms, false, 0.9);
+  ASSERT_TRUE(scheduler_.retry_at().has_value());
+  // The link is back: no waiting for the retry or the next tick.
+  scheduler_.SendAllNow(kT0 + 100ms);
+  EXPECT_FALSE(scheduler_.degraded());
+  EXPECT_EQ(scheduler_.NextWake(), kT0 + 100ms);
+  const Batch all = scheduler_.TakeDue(kT0 + 100ms);
+  EXPECT_EQ(all, Rooms({"a"}, true));
+  scheduler_.OnSent(all, kT0 + 110ms, true, 0);
+  scheduler_.SendAllNow(kT0 + 5s);
+  EXPECT_EQ(scheduler_.TakeDue(kT0 + 5s), Rooms({"a"}, true));
+  scheduler_.Pause();
+  scheduler_.SendAllNow(kT0 + 6s);
+  EXPECT_TRUE(scheduler_.paused());
+  EXPECT_TRUE(scheduler_.TakeDue(kT0 + 6s).empty());
 }
 
 TEST_F(SchedulerTest, ResumeSoonAfterSendStillSendsEverything) {

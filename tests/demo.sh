@@ -69,7 +69,7 @@ sleep 0.1 # the daemon sends the leave within 100 ms of the command's exit
 ctl bob room count stage
 ctl alice status
 ctl alice --json room users lobby
-ctl alice room stop lobby
+ctl alice room stop lobby # answered once the server has the leave
 ctl bob room count lobby
 ctl alice user stop
 echo "== done: logs were in $work =="

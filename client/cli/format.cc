@@ -137,6 +137,8 @@ json ToJson(const v1::TargetStatus& t) {
 json ToJson(const v1::Status& s) {
   json targets = json::array();
   for (const auto& t : s.targets()) targets.push_back(ToJson(t));
+  json leaving = json::array();
+  for (const auto& t : s.leaving()) leaving.push_back(ToJson(t));
   return {{"state", SessionStateName(s.state())},
           {"upstream", s.upstream()},
           {"user_id", s.user_id()},
@@ -144,8 +146,10 @@ json ToJson(const v1::Status& s) {
           {"user_heartbeat_interval", ToJson(s.user_heartbeat_interval())},
           {"room_heartbeat_interval", ToJson(s.room_heartbeat_interval())},
           {"online_threshold", ToJson(s.online_threshold())},
+          {"room_timeout", ToJson(s.room_timeout())},
           {"sync_interval", ToJson(s.sync_interval())},
           {"targets", targets},
+          {"leaving", leaving},
           {"last_error", s.last_error()},
           {"last_error_ms", s.last_error_ms()},
           {"started_at_ms", s.started_at_ms()},
@@ -203,6 +207,7 @@ std::string HumanStatus(const v1::Status& s, std::int64_t now_ms) {
       {"", "room heartbeat    " + IntervalText(s.room_heartbeat_interval())});
   rows.push_back(
       {"", "online threshold  " + IntervalText(s.online_threshold())});
+  rows.push_back({"", "room timeout      " + IntervalText(s.room_timeout())});
   rows.push_back({"", "sync              " + IntervalText(s.sync_interval())});
   rows.push_back({"Sync:", std::to_string(s.sync_watchers()) + " watchers, " +
                                std::to_string(s.synced_users()) + " users"});
@@ -214,6 +219,14 @@ std::string HumanStatus(const v1::Status& s, std::int64_t now_ms) {
                           ? "none"
                           : s.last_error() + " (" +
                                 FormatTime(s.last_error_ms(), now_ms) + ")"});
+  if (!s.leaving().empty()) {
+    std::string leaving;
+    for (const auto& t : s.leaving()) {
+      leaving += (leaving.empty() ? "" : ", ") + TargetName(t);
+    }
+    rows.push_back({"Leaving:", leaving + " (the server has not taken the "
+                                          "leave yet; retrying)"});
+  }
   rows.push_back({"Targets:", s.targets().empty()
                                   ? "none"
                                   : std::to_string(s.targets_size())});

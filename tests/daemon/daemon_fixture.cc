@@ -1,6 +1,23 @@
 #include "daemon_fixture.h"
 
+#include "app/config.h"
+#include "support/control_calls.h"
+
 namespace presence::testing {
+
+std::vector<std::string> ShippedRatioFlags(int factor) {
+  const server::ServerConfig shipped;
+  const server::NetworkSettings& network = shipped.network;
+  auto divided = [&](const char* flag, std::chrono::milliseconds value) {
+    return std::string(flag) + "=" + std::to_string(value.count() / factor) +
+           "ms";
+  };
+  return {divided("--user-heartbeat-interval", network.user_heartbeat_interval),
+          divided("--room-heartbeat-interval", network.room_heartbeat_interval),
+          divided("--online-threshold", network.online_threshold),
+              divided("--sync-interval", network.sync_interval),
+          divided("--sweep-interval", shipped.sweep_interval)};
+}
 
 HoldStream::HoldStream(const std::string& socket, const pb::Target& target)
     : channel_(grpc::CreateChannel("unix:" + socket,
@@ -153,8 +170,7 @@ std::unique_ptr<PresencedProcess> DaemonTest::StartDaemon(
 
 std::unique_ptr<pb::ControlService::Stub> DaemonTest::Control(
     const PresencedProcess& daemon) const {
-  return pb::ControlService::NewStub(grpc::CreateChannel(
-      "unix:" + daemon.socket_path(), grpc::InsecureChannelCredentials()));
+  return ConnectControl(daemon.socket_path());
 }
 
 pb::Status DaemonTest::GetStatus() {

@@ -32,6 +32,11 @@ inline const std::vector<std::string> kFastServerFlags = {
     "--user-heartbeat-interval=50ms", "--room-heartbeat-interval=50ms",
     "--online-threshold=3s", "--sweep-interval=50ms"};
 
+// The server's shipped settings (every interval and timeout, and its sweep)
+// divided by `factor`: tests run in milliseconds with the real ratios, so a
+// default that contradicts another shows up as it would for a user.
+std::vector<std::string> ShippedRatioFlags(int factor);
+
 // An open Hold stream with its events collected on a thread.
 class HoldStream {
  public:

@@ -8,6 +8,7 @@
 #include <map>
 
 #include "daemon_fixture.h"
+#include "support/control_calls.h"
 #include "support/raw_call.h"
 
 namespace presence::testing {
@@ -18,28 +19,6 @@ using Clock = std::chrono::steady_clock;
 std::shared_ptr<grpc::Channel> UnixChannel(const std::string& socket) {
   return grpc::CreateChannel("unix:" + socket,
                              grpc::InsecureChannelCredentials());
-}
-
-pb::StartResponse StartRoom(pb::ControlService::Stub& control,
-                            const std::string& room, int64_t ttl_ms,
-                            grpc::Status* status) {
-  grpc::ClientContext context;
-  pb::StartRoomHeartbeatRequest request;
-  request.set_room_id(room);
-  request.set_ttl_ms(ttl_ms);
-  request.set_client_name("e2e-test");
-  pb::StartResponse response;
-  *status = control.StartRoomHeartbeat(&context, request, &response);
-  return response;
-}
-
-grpc::Status StopRoom(pb::ControlService::Stub& control,
-                      const std::string& room) {
-  grpc::ClientContext context;
-  pb::StopRoomHeartbeatRequest request;
-  request.set_room_id(room);
-  pb::StopResponse response;
-  return control.StopRoomHeartbeat(&context, request, &response);
 }
 
 // Runs control_call and returns its first output line.
@@ -205,7 +184,7 @@ TEST_F(DaemonTest, KilledClientIsReleasedWithinOneSecond) {
 
 TEST_F(DaemonTest, StopSendsLeaveAtOnce) {
   grpc::Status status;
-  StartRoom(*control_, "quick", 0, &status);
+  status = StartRoom(*control_, "quick", 0);
   ASSERT_TRUE(status.ok()) << status.error_message();
   ASSERT_TRUE(
       WaitUntil([&] { return RoomCount("quick") == 1; }, milliseconds(2000)));
@@ -220,7 +199,7 @@ TEST_F(DaemonTest, StopSendsLeaveAtOnce) {
 
 TEST_F(DaemonTest, DetachedHoldEndsWithItsTtl) {
   grpc::Status status;
-  StartRoom(*control_, "brief", 300, &status);
+  status = StartRoom(*control_, "brief", 300);
   ASSERT_TRUE(status.ok()) << status.error_message();
   ASSERT_TRUE(
       WaitUntil([&] { return RoomCount("brief") == 1; }, milliseconds(2000)));
@@ -271,7 +250,7 @@ TEST_F(DaemonTest, DisabledPresenceRefusesAndResumesByItself) {
   EXPECT_EQ(GetStatus().state(), pb::SESSION_STATE_PRESENCE_DISABLED);
 
   grpc::Status status;
-  StartRoom(*control_, "other", 0, &status);
+  status = StartRoom(*control_, "other", 0);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_NE(status.error_message().find("hide"), std::string::npos)
       << status.error_message();
@@ -371,14 +350,14 @@ TEST_F(DaemonTest, LogoutEndsHoldsAndLoginResumes) {
   EXPECT_TRUE(hold.Finish(milliseconds(1000)).ok());
   EXPECT_EQ(GetStatus().state(), pb::SESSION_STATE_LOGGED_OUT);
   grpc::Status status;
-  StartRoom(*control_, "night", 0, &status);
+  status = StartRoom(*control_, "night", 0);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
 
   grpc::ClientContext login_context;
   pb::LoginResponse logged_in;
   ASSERT_TRUE(
       control_->Login(&login_context, pb::LoginRequest(), &logged_in).ok());
-  StartRoom(*control_, "night", 0, &status);
+  status = StartRoom(*control_, "night", 0);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_TRUE(
       WaitUntil([&] { return RoomCount("night") == 1; }, milliseconds(2000)));
@@ -438,7 +417,7 @@ TEST_F(DaemonTest, OtherUsersMayStopOnlyTheirOwnHolds) {
       daemon_->socket_path().substr(0, daemon_->socket_path().rfind('/'));
   ASSERT_EQ(chmod(socket_dir.c_str(), 0755), 0);
   grpc::Status status;
-  StartRoom(*control_, "roots-room", 0, &status);
+  status = StartRoom(*control_, "roots-room", 0);
   ASSERT_TRUE(status.ok());
   TempDir dir;
   const uid_t nobody = 65534;
@@ -468,17 +447,17 @@ TEST_F(DaemonTest, OtherUsersMayStopOnlyTheirOwnHolds) {
 
 TEST_F(DaemonTest, BadInputIsInvalidArgumentNamingTheField) {
   grpc::Status status;
-  StartRoom(*control_, "", 0, &status);
+  status = StartRoom(*control_, "", 0);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(status.error_message(), "room_id must not be empty");
-  StartRoom(*control_, std::string(300, 'x'), 0, &status);
+  status = StartRoom(*control_, std::string(300, 'x'), 0);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  StartRoom(*control_, "bad\x01room", 0, &status);
+  status = StartRoom(*control_, "bad\x01room", 0);
   EXPECT_NE(status.error_message().find("control character"),
             std::string::npos);
-  StartRoom(*control_, "r", -5, &status);
+  status = StartRoom(*control_, "r", -5);
   EXPECT_NE(status.error_message().find("ttl_ms"), std::string::npos);
-  StartRoom(*control_, "r", 365LL * 24 * 3600 * 1000, &status);
+  status = StartRoom(*control_, "r", 365LL * 24 * 3600 * 1000);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
 
   grpc::ClientContext context;
@@ -517,7 +496,7 @@ TEST_F(DaemonTest, BadInputIsInvalidArgumentNamingTheField) {
 // not, so the daemon parses requests itself to name the field.
 TEST_F(DaemonTest, InvalidUtf8IsInvalidArgumentNamingTheField) {
   grpc::Status status;
-  StartRoom(*control_, "caf\xc3", 0, &status);
+  status = StartRoom(*control_, "caf\xc3", 0);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(status.error_message(), "room_id is not valid UTF-8 (at byte 3)");
 

@@ -2,9 +2,22 @@
 
 namespace presence::testing {
 
+namespace {
+
+// Its own connection, as another machine's client would have: gRPC
+// otherwise shares one (and its reconnect backoff) between channels to the
+// same address in a process.
+std::shared_ptr<grpc::Channel> OwnChannel(const std::string& address) {
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+  return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(),
+                                   args);
+}
+
+}  // namespace
+
 UpstreamClient::UpstreamClient(const std::string& address)
-    : channel_(
-          grpc::CreateChannel(address, grpc::InsecureChannelCredentials())),
+    : channel_(OwnChannel(address)),
       presence_(v1::PresenceService::NewStub(channel_)),
       admin_(v1::AdminService::NewStub(channel_)) {}
 

@@ -14,7 +14,7 @@
 namespace presence::daemon {
 namespace {
 
-constexpr int kInitialReconnectMs = 100;
+constexpr int kInitialReconnectMs = 20;
 
 std::shared_ptr<grpc::ChannelCredentials> MakeCredentials(
     const GrpcUpstreamOptions& options) {

@@ -11,7 +11,6 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -20,30 +19,6 @@ namespace {
 
 std::string Errno(const std::string& what) {
   return what + ": " + std::strerror(errno);
-}
-
-std::optional<PeerCredentials> ReadPeer(int fd) {
-  ucred cred{};
-  socklen_t length = sizeof cred;
-  if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &length) != 0) {
-    return std::nullopt;
-  }
-  PeerCredentials peer;
-  peer.uid = cred.uid;
-  peer.gid = cred.gid;
-  peer.pid = cred.pid;
-  std::vector<gid_t> groups(64);
-  socklen_t size = groups.size() * sizeof(gid_t);
-  if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups.data(), &size) != 0 &&
-      errno == ERANGE) {
-    groups.resize(size / sizeof(gid_t));
-    if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups.data(), &size) != 0) {
-      size = 0;
-    }
-  }
-  groups.resize(size / sizeof(gid_t));
-  peer.groups = std::move(groups);
-  return peer;
 }
 
 // Creates the parent directory when run by hand (systemd's RuntimeDirectory
@@ -59,11 +34,6 @@ void EnsureParent(const std::string& path) {
 }
 
 }  // namespace
-
-bool PeerCredentials::InGroup(gid_t group) const {
-  return gid == group ||
-         std::find(groups.begin(), groups.end(), group) != groups.end();
-}
 
 std::unique_ptr<UnixListener> UnixListener::Open(const ListenerOptions& options,
                                                  std::string* error) {
@@ -177,7 +147,7 @@ void UnixListener::AcceptLoop(grpc::Server* server) {
       }
       continue;
     }
-    auto peer = ReadPeer(fd);
+    auto peer = ReadPeerCredentials(fd);
     if (!peer) {
       spdlog::warn("{}; dropping the connection", Errno("SO_PEERCRED"));
       close(fd);

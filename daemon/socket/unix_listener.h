@@ -14,22 +14,14 @@
 #include <optional>
 #include <string>
 #include <thread>
-#include <vector>
+
+#include "socket/peer_credentials.h"
 
 namespace grpc {
 class Server;
 }
 
 namespace presence::daemon {
-
-struct PeerCredentials {
-  uid_t uid = 0;
-  gid_t gid = 0;
-  pid_t pid = 0;
-  std::vector<gid_t> groups;
-
-  bool InGroup(gid_t group) const;
-};
 
 struct ListenerOptions {
   std::string path;

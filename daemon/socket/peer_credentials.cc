@@ -6,6 +6,26 @@
 #include <cerrno>
 
 namespace presence::daemon {
+namespace {
+
+// Nothing when the kernel does not tell: a failure must not leave the
+// buffer's zeros behind as the peer's groups (group 0 is root's).
+std::vector<gid_t> ReadPeerGroups(int fd) {
+  std::vector<gid_t> groups(64);
+  socklen_t size = groups.size() * sizeof(gid_t);
+  if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups.data(), &size) != 0) {
+    // ERANGE: more groups than room, and size says how many bytes they take.
+    if (errno != ERANGE) return {};
+    groups.resize(size / sizeof(gid_t));
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups.data(), &size) != 0) {
+      return {};
+    }
+  }
+  groups.resize(size / sizeof(gid_t));
+  return groups;
+}
+
+}  // namespace
 
 bool PeerCredentials::InGroup(gid_t group) const {
   return gid == group ||
@@ -22,17 +42,7 @@ std::optional<PeerCredentials> ReadPeerCredentials(int fd) {
   peer.uid = cred.uid;
   peer.gid = cred.gid;
   peer.pid = cred.pid;
-  std::vector<gid_t> groups(64);
-  socklen_t size = groups.size() * sizeof(gid_t);
-  if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups.data(), &size) != 0 &&
-      errno == ERANGE) {
-    groups.resize(size / sizeof(gid_t));
-    if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups.data(), &size) != 0) {
-      size = 0;
-    }
-  }
-  groups.resize(size / sizeof(gid_t));
-  peer.groups = std::move(groups);
+  peer.groups = ReadPeerGroups(fd);
   return peer;
 }
 

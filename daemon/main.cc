@@ -18,6 +18,7 @@
 #include <sstream>
 
 #include "config.h"
+#include "contract/log_format.h"
 #include "contract/protobuf_log.h"
 #include "engine.h"
 #include "hold_file.h"
@@ -105,8 +106,7 @@ GrpcUpstreamOptions UpstreamOptions(const DaemonConfig& config) {
 
 void SetUpLogging(const std::string& level) {
   auto logger = spdlog::stderr_logger_mt("presenced");
-  // Under systemd the journal stamps every line already.
-  if (std::getenv("JOURNAL_STREAM")) logger->set_pattern("<%l> %v");
+  SetLogFormat(*logger, "%+");  // elsewhere spdlog's default format
   spdlog::set_default_logger(logger);
   spdlog::set_level(spdlog::level::from_str(level));
   RouteProtobufLogsToSpdlog();

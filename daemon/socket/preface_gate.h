@@ -4,8 +4,9 @@
 // wakes the loop when more bytes arrive, not for as long as those bytes wait
 // unread. (They stay unread: the preface is read with MSG_PEEK, so gRPC still
 // gets it.) A connection that sends anything else or hangs up is closed at
-// once, one without a whole preface by its deadline then. Used by the accept
-// loop's thread only, but for timed_out().
+// once, one without a whole preface by its deadline then. Not thread-safe:
+// the accept loop uses it, and Stop() once the loop has ended; timed_out()
+// may be read from anywhere.
 #pragma once
 
 #include <atomic>

@@ -19,6 +19,7 @@
 #include <utility>
 
 #include "config.h"
+#include "contract/log_format.h"
 #include "contract/protobuf_log.h"
 #include "engine.h"
 #include "hold_file.h"
@@ -142,8 +143,7 @@ std::unique_ptr<ResilientStream> WatchSettings(const DaemonConfig& config,
 
 void SetUpLogging(const std::string& level) {
   auto logger = spdlog::stderr_logger_mt("presenced");
-  // Under systemd the journal stamps every line already.
-  if (std::getenv("JOURNAL_STREAM")) logger->set_pattern("<%l> %v");
+  SetLogFormat(*logger, "%+");  // elsewhere spdlog's default format
   spdlog::set_default_logger(logger);
   spdlog::set_level(spdlog::level::from_str(level));
   RouteProtobufLogsToSpdlog();

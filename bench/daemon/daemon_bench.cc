@@ -15,7 +15,6 @@
 //    over 100 connections (goal < 100 MiB); time to hold and to release them.
 //    Each hold is its own Hold call, or with --multiplexed each connection
 //    carries one HoldMany call with all its holds.
-#include <dirent.h>
 #include <grpcpp/grpcpp.h>
 
 #include <CLI/CLI.hpp>
@@ -37,6 +36,7 @@
 #include "stats.h"
 #include "support/presence_server_process.h"
 #include "support/presenced_process.h"
+#include "support/process_stats.h"
 #include "support/temp_dir.h"
 #include "support/wait.h"
 
@@ -149,17 +149,6 @@ Memory ReadMemory(pid_t pid) {
     }
   }
   return memory;
-}
-
-int CountFds(pid_t pid) {
-  DIR* dir = opendir(("/proc/" + std::to_string(pid) + "/fd").c_str());
-  if (!dir) return -1;
-  int count = 0;
-  while (const dirent* entry = readdir(dir)) {
-    if (entry->d_name[0] != '.') ++count;
-  }
-  closedir(dir);
-  return count;
 }
 
 int CountThreads(pid_t pid) {
@@ -469,7 +458,7 @@ void RunMemory(const Options& options) {
   const double acked_ms = Millis(Clock::now() - start);
   std::this_thread::sleep_for(milliseconds(1000));
   const Memory loaded = ReadMemory(daemon->pid());
-  const int fds = CountFds(daemon->pid());
+  const int fds = testing::OpenFdCount(daemon->pid());
   const int loaded_threads = CountThreads(daemon->pid());
   loaded_status = GetStatus(*control, *daemon);
 

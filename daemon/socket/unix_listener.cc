@@ -3,8 +3,8 @@
 #include <grp.h>
 #include <grpcpp/server.h>
 #include <grpcpp/server_posix.h>
-#include <poll.h>
 #include <spdlog/spdlog.h>
+#include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -15,35 +15,13 @@
 #include <cerrno>
 #include <cstring>
 
+#include "socket/accept_throttle.h"
+
 namespace presence::daemon {
 namespace {
 
 std::string Errno(const std::string& what) {
   return what + ": " + std::strerror(errno);
-}
-
-std::optional<PeerCredentials> ReadPeer(int fd) {
-  ucred cred{};
-  socklen_t length = sizeof cred;
-  if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &length) != 0) {
-    return std::nullopt;
-  }
-  PeerCredentials peer;
-  peer.uid = cred.uid;
-  peer.gid = cred.gid;
-  peer.pid = cred.pid;
-  std::vector<gid_t> groups(64);
-  socklen_t size = groups.size() * sizeof(gid_t);
-  if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups.data(), &size) != 0 &&
-      errno == ERANGE) {
-    groups.resize(size / sizeof(gid_t));
-    if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups.data(), &size) != 0) {
-      size = 0;
-    }
-  }
-  groups.resize(size / sizeof(gid_t));
-  peer.groups = std::move(groups);
-  return peer;
 }
 
 // Creates the parent directory when run by hand (systemd's RuntimeDirectory
@@ -58,25 +36,15 @@ void EnsureParent(const std::string& path) {
   }
 }
 
-}  // namespace
-
-bool PeerCredentials::InGroup(gid_t group) const {
-  return gid == group ||
-         std::find(groups.begin(), groups.end(), group) != groups.end();
-}
-
-std::unique_ptr<UnixListener> UnixListener::Open(const ListenerOptions& options,
-                                                 std::string* error) {
-  if (options.inherited_fd >= 0) {
-    return std::unique_ptr<UnixListener>(
-        new UnixListener(options, options.inherited_fd, false));
-  }
+// Binds and listens on options.path; returns the socket, or -1 with *error
+// saying why.
+int CreateSocket(const ListenerOptions& options, std::string* error) {
   sockaddr_un address{};
   address.sun_family = AF_UNIX;
   if (options.path.empty() || options.path.size() >= sizeof address.sun_path) {
     *error = "socket path '" + options.path + "' is empty or longer than " +
              std::to_string(sizeof address.sun_path - 1) + " bytes";
-    return nullptr;
+    return -1;
   }
   std::memcpy(address.sun_path, options.path.c_str(), options.path.size());
   EnsureParent(options.path);
@@ -84,12 +52,12 @@ std::unique_ptr<UnixListener> UnixListener::Open(const ListenerOptions& options,
   const int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) {
     *error = Errno("socket");
-    return nullptr;
+    return -1;
   }
   auto fail = [&](const std::string& what) {
     *error = Errno(what);
     close(fd);
-    return nullptr;
+    return -1;
   };
   // A socket file left by a crashed daemon is stale only if nobody answers.
   struct stat existing {};
@@ -98,13 +66,13 @@ std::unique_ptr<UnixListener> UnixListener::Open(const ListenerOptions& options,
       *error =
           options.path + " exists and is not a socket; refusing to replace it";
       close(fd);
-      return nullptr;
+      return -1;
     }
     if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) ==
         0) {
       *error = "another daemon is already listening on " + options.path;
       close(fd);
-      return nullptr;
+      return -1;
     }
     unlink(options.path.c_str());
   }
@@ -123,26 +91,67 @@ std::unique_ptr<UnixListener> UnixListener::Open(const ListenerOptions& options,
       *error = "socket group '" + options.group + "' does not exist";
       close(fd);
       unlink(options.path.c_str());
-      return nullptr;
+      return -1;
     }
     if (chown(options.path.c_str(), -1, entry->gr_gid) != 0) {
       return fail("chown " + options.path + " to group " + options.group);
     }
   }
   if (listen(fd, 128) != 0) return fail("listen " + options.path);
-  return std::unique_ptr<UnixListener>(new UnixListener(options, fd, true));
+  return fd;
 }
 
-UnixListener::UnixListener(ListenerOptions options, int fd, bool owns_path)
+bool Watch(int epoll_fd, int fd) {
+  epoll_event event{};
+  event.events = EPOLLIN;
+  event.data.fd = fd;
+  return epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &event) == 0;
+}
+
+// epoll_wait's timeout for waking at `wake` (-1: no wake-up due).
+int TimeoutUntil(std::optional<TimePoint> wake, TimePoint now) {
+  if (!wake) return -1;
+  if (*wake <= now) return 0;
+  return static_cast<int>(std::chrono::ceil<Millis>(*wake - now).count());
+}
+
+}  // namespace
+
+std::unique_ptr<UnixListener> UnixListener::Open(const ListenerOptions& options,
+                                                 std::string* error) {
+  const bool inherited = options.inherited_fd >= 0;
+  const int fd =
+      inherited ? options.inherited_fd : CreateSocket(options, error);
+  if (fd < 0) return nullptr;
+  const int epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+  const int stop_fd = eventfd(0, EFD_CLOEXEC);
+  if (epoll_fd < 0 || stop_fd < 0 || !Watch(epoll_fd, stop_fd) ||
+      !Watch(epoll_fd, fd)) {
+    *error = Errno("setting up the accept loop");
+    for (int own : {epoll_fd, stop_fd, inherited ? -1 : fd}) {
+      if (own >= 0) close(own);
+    }
+    if (!inherited) unlink(options.path.c_str());
+    return nullptr;
+  }
+  return std::unique_ptr<UnixListener>(
+      new UnixListener(options, fd, !inherited, epoll_fd, stop_fd));
+}
+
+UnixListener::UnixListener(ListenerOptions options, int fd, bool owns_path,
+                           int epoll_fd, int stop_fd)
     : options_(std::move(options)),
       listen_fd_(fd),
-      stop_fd_(eventfd(0, EFD_CLOEXEC)),
-      owns_path_(owns_path) {}
+      epoll_fd_(epoll_fd),
+      stop_fd_(stop_fd),
+      owns_path_(owns_path),
+      gate_(epoll_fd, options_.preface_timeout) {}
 
 UnixListener::~UnixListener() {
   Stop();
   close(listen_fd_);
   close(stop_fd_);
+  close(epoll_fd_);
 }
 
 void UnixListener::Serve(grpc::Server* server) {
@@ -156,41 +165,79 @@ void UnixListener::Stop() {
     spdlog::warn("{}", Errno("waking the accept loop"));
   }
   thread_.join();
+  gate_.CloseAll();
   if (owns_path_) unlink(options_.path.c_str());
 }
 
 void UnixListener::AcceptLoop(grpc::Server* server) {
-  pollfd fds[2] = {{listen_fd_, POLLIN, 0}, {stop_fd_, POLLIN, 0}};
+  AcceptThrottle throttle(options_.path);
+  std::optional<TimePoint> paused_until;  // set while not accepting
   while (true) {
-    if (poll(fds, 2, -1) < 0) {
+    const TimePoint now = Clock::now();
+    std::optional<TimePoint> wake = gate_.CloseExpired(now);
+    if (paused_until && *paused_until <= now) {
+      WatchListeningSocket(true);
+      paused_until.reset();
+    }
+    if (paused_until)
+      wake = std::min(wake.value_or(*paused_until), *paused_until);
+
+    epoll_event events[64];
+    const int count = epoll_wait(epoll_fd_, events, std::size(events),
+                                 TimeoutUntil(wake, now));
+    if (count < 0) {
       if (errno == EINTR) continue;
-      spdlog::error("{}", Errno("poll on the control socket"));
+      spdlog::error("{}", Errno("epoll_wait on the control socket"));
       return;
     }
-    if (fds[1].revents) return;
-    if (!(fds[0].revents & POLLIN)) continue;
-    const int fd =
-        accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
-    if (fd < 0) {
-      if (errno != EINTR && errno != EAGAIN && errno != ECONNABORTED) {
-        spdlog::warn("{}", Errno("accept on " + options_.path));
+    for (int i = 0; i < count; ++i) {
+      const int fd = events[i].data.fd;
+      if (fd == stop_fd_) return;
+      if (fd == listen_fd_) {
+        const Millis pause = AcceptOne(throttle);
+        if (pause > Millis(0)) {
+          WatchListeningSocket(false);
+          paused_until = Clock::now() + pause;
+        }
+      } else if (auto admitted = gate_.Check(fd, events[i].events)) {
+        Admit(server, std::move(*admitted));
       }
-      continue;
     }
-    auto peer = ReadPeer(fd);
-    if (!peer) {
-      spdlog::warn("{}; dropping the connection", Errno("SO_PEERCRED"));
-      close(fd);
-      continue;
-    }
-    {
-      // An fd number is reused only after its connection closed, so the
-      // newest entry for a number is always the live one.
-      std::lock_guard lock(mutex_);
-      peers_[fd] = std::move(*peer);
-    }
-    grpc::AddInsecureChannelFromFd(server, fd);
   }
+}
+
+Millis UnixListener::AcceptOne(AcceptThrottle& throttle) {
+  const int fd =
+      accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
+  const TimePoint now = Clock::now();
+  if (fd < 0) return throttle.Failed(errno, now);
+  throttle.Accepted(now);
+  auto peer = ReadPeerCredentials(fd);
+  if (!peer) {
+    spdlog::warn("{}; dropping the connection", Errno("SO_PEERCRED"));
+    close(fd);
+    return Millis(0);
+  }
+  gate_.Add(fd, std::move(*peer), now);
+  return Millis(0);
+}
+
+void UnixListener::WatchListeningSocket(bool watch) {
+  // A paused listening socket stays in the set with no events asked for.
+  epoll_event event{};
+  event.events = watch ? static_cast<std::uint32_t>(EPOLLIN) : 0;
+  event.data.fd = listen_fd_;
+  epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, listen_fd_, &event);
+}
+
+void UnixListener::Admit(grpc::Server* server, AdmittedConnection connection) {
+  {
+    // An fd number is reused only after its connection closed, so the
+    // newest entry for a number is always the live one.
+    std::lock_guard lock(mutex_);
+    peers_[connection.fd] = std::move(connection.peer);
+  }
+  grpc::AddInsecureChannelFromFd(server, connection.fd);
 }
 
 std::optional<PeerCredentials> UnixListener::Lookup(

@@ -1,5 +1,6 @@
-// spdlog to stderr: plain under journald (it adds its own timestamps),
-// timestamped otherwise.
+// spdlog to stderr: under journald each line carries only its syslog
+// priority (the journal adds timestamps), timestamped otherwise
+// (contract/log_format.h).
 #pragma once
 
 #include <string>

@@ -12,6 +12,7 @@
 #include <csignal>
 #include <cstring>
 #include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "daemon_fixture.h"
@@ -372,6 +373,31 @@ INSTANTIATE_TEST_SUITE_P(
         ConfigCase{"TomlSyntax", "user_id = \"a\"\nupstream = [\n",
                    "presenced.toml:"}),
     [](const auto& info) { return info.param.name; });
+
+// Under systemd stderr is the journal, which reads a leading "<N>" as the
+// line's syslog priority: `journalctl -p err` must find the errors.
+TEST_F(ServiceTest, UnderTheJournalEachLineCarriesItsSyslogPriority) {
+  PresencedOptions options = Options();
+  options.api_key = "not-the-network-key";
+  options.env["JOURNAL_STREAM"] = "8:12345";
+  Use(std::make_unique<PresencedProcess>(options));
+  StartRoom("journal");  // its first heartbeat meets the rejection
+  const auto line_with = [&](const std::string& text) {
+    std::istringstream log(daemon_->log());
+    for (std::string line; std::getline(log, line);) {
+      if (line.find(text) != std::string::npos) return line;
+    }
+    return std::string();
+  };
+  ASSERT_TRUE(
+      WaitUntil([&] { return !line_with("rejected the credentials").empty(); },
+                milliseconds(5000)))
+      << daemon_->log();
+  EXPECT_EQ(line_with("rejected the credentials").rfind("<3>", 0), 0u)
+      << daemon_->log();
+  EXPECT_EQ(line_with(" serving ").rfind("<6>presenced ", 0), 0u)
+      << daemon_->log();
+}
 
 }  // namespace
 }  // namespace presence::testing

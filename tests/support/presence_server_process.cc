@@ -8,7 +8,8 @@
 #include "support/wait.h"
 
 namespace presence::testing {
-PresenceServerProcess::PresenceServerProcess(PresenceServerOptions options) {
+PresenceServerProcess::PresenceServerProcess(PresenceServerOptions options)
+    : env_(std::move(options.env)) {
   if (!options.demo) {
     api_key_ = "test-api-key";
     admin_token_ = "test-admin-token";
@@ -34,7 +35,7 @@ void PresenceServerProcess::Launch(const std::string& listen) {
                                    "--log-level=debug"};
   args.insert(args.end(), flags_.begin(), flags_.end());
   process_ = std::make_unique<Subprocess>(
-      args, SubprocessOptions{{}, "", dir_.File("stderr.log")});
+      args, SubprocessOptions{env_, "", dir_.File("stderr.log")});
 
   std::string address;
   const bool serving = WaitUntil(

@@ -2,6 +2,7 @@
 // integration tests of the server, the daemon and the CLI.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -16,6 +17,8 @@ struct PresenceServerOptions {
   std::vector<std::string> flags;
   // Without key files: a demo network (any API key; admin from loopback).
   bool demo = false;
+  // Added to (or replacing) the test's environment.
+  std::map<std::string, std::string> env = {};
 };
 
 class PresenceServerProcess {
@@ -46,6 +49,7 @@ class PresenceServerProcess {
   void Launch(const std::string& listen);
 
   std::vector<std::string> flags_;
+  std::map<std::string, std::string> env_;
   std::unique_ptr<Subprocess> process_;
   std::string address_;
 };

@@ -39,8 +39,14 @@ void PresencedProcess::Launch() {
       args.begin(), args.end(),
       [](const std::string& arg) { return arg.rfind("--log-level", 0) == 0; });
   if (!level_given) args.push_back("--log-level=debug");
+  if (options_.open_file_limit > 0) {
+    // prlimit sets the limit on itself and execs the daemon: same pid.
+    const std::string limit = std::to_string(options_.open_file_limit);
+    args.insert(args.begin(),
+                {"/usr/bin/prlimit", "--nofile=" + limit + ":" + limit, "--"});
+  }
   process_ = std::make_unique<Subprocess>(
-      args, SubprocessOptions{options_.env, "", dir_.File("presenced.log")});
+      args, SubprocessOptions{options_.env, "", log_path()});
   const bool up = WaitUntil(
       [&] {
         return process_->Wait(std::chrono::milliseconds(0)).has_value() ||
@@ -62,8 +68,6 @@ void PresencedProcess::Restart() {
   Launch();
 }
 
-std::string PresencedProcess::log() const {
-  return ReadFile(dir_.File("presenced.log"));
-}
+std::string PresencedProcess::log() const { return ReadFile(log_path()); }
 
 }  // namespace presence::testing

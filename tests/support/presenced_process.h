@@ -20,6 +20,8 @@ struct PresencedOptions {
   std::string config;  // TOML written to a config file when set
   std::vector<std::string> flags;
   std::map<std::string, std::string> env;
+  // > 0: the daemon may open this many files (prlimit --nofile=N:N).
+  int open_file_limit = 0;
 };
 
 class PresencedProcess {
@@ -40,6 +42,8 @@ class PresencedProcess {
   // Starts it again with the same options, socket and state dir.
   void Restart();
   std::string log() const;
+  // The file the daemon's stderr goes to.
+  std::string log_path() const { return dir_.File("presenced.log"); }
 
  private:
   void Launch();

@@ -195,7 +195,8 @@ bool PresenceCore::OnHeartbeatSent(const Work& work, CallResult result,
   scheduler_.OnSent(work.batch, now, ok,
                     result == CallResult::kUnreachable ? jitter01 : 0.0);
   if (!ok) {
-    const char* what = result == CallResult::kRejected  ? "credentials rejected"
+    const char* what = result == CallResult::kRejected
+                           ? "the presence server rejected the credentials"
                        : result == CallResult::kRefused ? "heartbeat refused"
                                                         : "heartbeat";
     NoteError(std::string(what) + ": " + reason, now);

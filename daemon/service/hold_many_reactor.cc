@@ -83,6 +83,7 @@ void HoldManyReactor::Refuse(uint64_t request_id, const grpc::Status& status,
   event.set_type(pb::HOLD_EVENT_REFUSED);
   event.set_request_id(request_id);
   event.set_hold_id(hold_id);
+  event.set_code(status.error_code());
   event.set_message(StatusCodeName(status.error_code()) + ": " +
                     status.error_message());
   event.set_at_ms(WallNowMs());

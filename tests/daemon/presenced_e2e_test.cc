@@ -85,6 +85,7 @@ TEST_F(DaemonTest, HoldManyCarriesManyAttachedHoldsOnOneCall) {
   ASSERT_TRUE(call.Hold(RoomTarget(""), 30));
   ASSERT_TRUE(call.WaitForAnswer(30, milliseconds(2000), &refused));
   EXPECT_EQ(refused.type(), pb::HOLD_EVENT_REFUSED);
+  EXPECT_EQ(refused.code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(refused.message().rfind("INVALID_ARGUMENT: ", 0), 0u)
       << refused.message();
   EXPECT_NE(refused.message().find("target.room_id"), std::string::npos)
@@ -101,6 +102,7 @@ TEST_F(DaemonTest, HoldManyCarriesManyAttachedHoldsOnOneCall) {
   for (uint64_t request_id : {31, 32}) {
     ASSERT_TRUE(call.WaitForAnswer(request_id, milliseconds(2000), &refused));
     EXPECT_EQ(refused.type(), pb::HOLD_EVENT_REFUSED);
+    EXPECT_EQ(refused.code(), grpc::StatusCode::NOT_FOUND);
     EXPECT_EQ(refused.message().rfind("NOT_FOUND: ", 0), 0u)
         << refused.message();
   }

@@ -4,6 +4,8 @@
 #include <iostream>
 #include <map>
 
+#include "store/settings_rules.h"
+
 namespace presence::server {
 namespace {
 
@@ -52,9 +54,10 @@ CommandLine ParseCommandLine(int argc, char** argv) {
   }
 
   ServerConfig config;
+  KeyLocations file_keys;
   if (!config_path.empty()) {
     try {
-      LoadConfigFile(config_path, &config);
+      file_keys = LoadConfigFile(config_path, &config);
     } catch (const ConfigError& e) {
       std::cerr << "presence-server: " << e.what() << "\n";
       return {std::nullopt, kExitConfig};
@@ -63,6 +66,11 @@ CommandLine ParseCommandLine(int argc, char** argv) {
   for (const auto& option : ConfigOptions()) {
     if (app.count(FlagName(option)) > 0)
       option.apply(config, given[option.key]);
+  }
+  if (file_keys.count("room_timeout") == 0 &&
+      app.count("--room-timeout") == 0) {
+    config.network.room_timeout =
+        DefaultRoomTimeout(config.network.room_heartbeat_interval);
   }
   if (config.listen.empty()) {
     std::cerr << "presence-server: --listen HOST:PORT is required (or "

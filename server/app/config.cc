@@ -103,7 +103,13 @@ const std::vector<ConfigOption>& ConfigOptions() {
       Duration(
           "online_threshold",
           [](ServerConfig& c) -> Millis& { return c.network.online_threshold; },
-          "online = last heartbeat within this (default 60s)"),
+          "a user is online while their last user heartbeat is within this "
+          "(default 60s)"),
+      Duration(
+          "room_timeout",
+          [](ServerConfig& c) -> Millis& { return c.network.room_timeout; },
+          "a room viewer is counted while their last heartbeat for the room "
+          "is within this (default twice room_heartbeat_interval)"),
       Duration(
           "sync_interval",
           [](ServerConfig& c) -> Millis& { return c.network.sync_interval; },

@@ -43,7 +43,9 @@ grpc::Status ReadUpdate(const v1::UpdateNetworkSettingsRequest& request,
         ReadInterval("online_threshold_ms", request.has_online_threshold_ms(),
                      request.online_threshold_ms(), &update->online_threshold),
         ReadInterval("sync_interval_ms", request.has_sync_interval_ms(),
-                     request.sync_interval_ms(), &update->sync_interval)}) {
+                     request.sync_interval_ms(), &update->sync_interval),
+        ReadInterval("room_timeout_ms", request.has_room_timeout_ms(),
+                     request.room_timeout_ms(), &update->room_timeout)}) {
     if (!status.ok()) return status;
   }
   return grpc::Status::OK;
@@ -59,7 +61,8 @@ std::string Describe(const NetworkSettings& settings) {
          ", room heartbeat " +
          FormatDuration(settings.room_heartbeat_interval) +
          ", online threshold " + FormatDuration(settings.online_threshold) +
-         ", sync " + FormatDuration(settings.sync_interval);
+         ", room timeout " + FormatDuration(settings.room_timeout) + ", sync " +
+         FormatDuration(settings.sync_interval);
 }
 
 AdminServiceImpl::AdminServiceImpl(PresenceStore& store, Auth& auth,

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "store/settings_rules.h"
+
 namespace presence::server {
 
 // Indexes hold last-heartbeat times rather than deadlines, so a threshold
@@ -15,16 +17,23 @@ void MemoryStore::SetListener(StoreListener* listener) {
   listener_ = listener;
 }
 
-Time MemoryStore::StaleCutoff(Time now) const {
+Time MemoryStore::UserCutoff(Time now) const {
   return now - settings_.online_threshold;
 }
 
+Time MemoryStore::RoomCutoff(Time now) const {
+  return now - settings_.room_timeout;
+}
+
 void MemoryStore::Expire(Time now) {
-  const Time cutoff = StaleCutoff(now);
-  while (OnlineUser* user = users_by_heartbeat_.EarliestAtOrBefore(cutoff)) {
+  const Time user_cutoff = UserCutoff(now);
+  while (OnlineUser* user =
+             users_by_heartbeat_.EarliestAtOrBefore(user_cutoff)) {
     TakeUserOffline(*user);
   }
-  while (Viewer* viewer = viewers_by_heartbeat_.EarliestAtOrBefore(cutoff)) {
+  const Time room_cutoff = RoomCutoff(now);
+  while (Viewer* viewer =
+             viewers_by_heartbeat_.EarliestAtOrBefore(room_cutoff)) {
     RemoveViewer(*viewer);
   }
   while (SessionEntry* entry = sessions_by_expiry_.EarliestAtOrBefore(now)) {
@@ -92,22 +101,10 @@ NetworkSettings MemoryStore::GetNetworkSettings(Time now) {
 NetworkSettings MemoryStore::UpdateNetworkSettings(
     const NetworkSettingsUpdate& update, Time now) {
   std::lock_guard lock(mu_);
-  if (update.presence_enabled) {
-    settings_.presence_enabled = *update.presence_enabled;
-  }
-  if (update.user_heartbeat_interval) {
-    settings_.user_heartbeat_interval = *update.user_heartbeat_interval;
-  }
-  if (update.room_heartbeat_interval) {
-    settings_.room_heartbeat_interval = *update.room_heartbeat_interval;
-  }
-  if (update.online_threshold) {
-    settings_.online_threshold = *update.online_threshold;
-  }
-  if (update.sync_interval) settings_.sync_interval = *update.sync_interval;
+  settings_ = Merge(settings_, update);
   settings_.updated_at = now;
   if (listener_ != nullptr) listener_->OnNetworkSettings(settings_);
-  // A shorter threshold may expire presences right away.
+  // A shorter threshold or timeout may expire presences right away.
   Expire(now);
   Publish();
   return settings_;
@@ -171,7 +168,7 @@ void MemoryStore::BeatUser(const std::string& user_id,
                            const std::string& device_id, Time now) {
   auto [it, inserted] = online_users_.try_emplace(user_id);
   OnlineUser& user = it->second;
-  user.devices.Beat(device_id, now, StaleCutoff(now));
+  user.devices.Beat(device_id, now, UserCutoff(now));
   const Time latest = user.devices.Latest();
   if (inserted) {
     user.user_id = &it->first;
@@ -192,7 +189,7 @@ void MemoryStore::BeatRoom(const std::string& room_id,
   if (new_room) room.room_id = &room_it->first;
   auto [it, inserted] = room.viewers.try_emplace(user_id);
   Viewer& viewer = it->second;
-  viewer.devices.Beat(device_id, now, StaleCutoff(now));
+  viewer.devices.Beat(device_id, now, RoomCutoff(now));
   const Time latest = viewer.devices.Latest();
   if (inserted) {
     viewer.room = &room;
@@ -225,7 +222,7 @@ void MemoryStore::LeaveUser(const std::string& user_id,
   if (it == online_users_.end()) return;
   OnlineUser& user = it->second;
   if (!user.devices.Remove(device_id)) return;
-  user.devices.DropStale(StaleCutoff(now));
+  user.devices.DropStale(UserCutoff(now));
   if (user.devices.empty()) {
     TakeUserOffline(user);
     return;
@@ -243,7 +240,7 @@ void MemoryStore::LeaveRoom(const std::string& room_id,
   if (it == room_it->second.viewers.end()) return;
   Viewer& viewer = it->second;
   if (!viewer.devices.Remove(device_id)) return;
-  viewer.devices.DropStale(StaleCutoff(now));
+  viewer.devices.DropStale(RoomCutoff(now));
   if (viewer.devices.empty()) {
     RemoveViewer(viewer);
     return;

@@ -86,7 +86,9 @@ class MemoryStore final : public PresenceStore {
   // with Publish().
   void Expire(Time now);
   void Publish();
-  Time StaleCutoff(Time now) const;
+  // Devices whose last heartbeat is at or before these have expired.
+  Time UserCutoff(Time now) const;
+  Time RoomCutoff(Time now) const;
 
   void BeatUser(const std::string& user_id, const std::string& device_id,
                 Time now);

@@ -6,9 +6,11 @@
 //   time, replicas agree on time through their callers).
 // - A heartbeat is one call for the user and all rooms (one round trip).
 // - Counts are O(1), reads O(result).
-// - Online means: last heartbeat within the network's online threshold. A
-//   user or viewer is alive while any of its devices is. Expiry is lazy on
-//   every call and driven by Sweep() between calls.
+// - A user is online while their last user heartbeat is within the online
+//   threshold; a room viewer is counted while their last heartbeat for that
+//   room is within the room timeout. A user or viewer is alive while any of
+//   its devices is. Expiry is lazy on every call and driven by Sweep()
+//   between calls.
 // - Changes (settings, online/offline transitions, room count changes) are
 //   reported to the StoreListener, in the order they happened. The in-memory
 //   store calls it synchronously; the Redis store feeds it from pub/sub, on
@@ -33,6 +35,7 @@ struct NetworkSettings {
   Millis user_heartbeat_interval{20'000};
   Millis room_heartbeat_interval{300'000};
   Millis online_threshold{60'000};
+  Millis room_timeout{600'000};  // DefaultRoomTimeout(room_heartbeat_interval)
   Millis sync_interval{15'000};
   Time updated_at{};
 };
@@ -43,6 +46,7 @@ struct NetworkSettingsUpdate {
   std::optional<Millis> user_heartbeat_interval;
   std::optional<Millis> room_heartbeat_interval;
   std::optional<Millis> online_threshold;
+  std::optional<Millis> room_timeout;
   std::optional<Millis> sync_interval;
 };
 

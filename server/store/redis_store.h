@@ -4,8 +4,8 @@
 // - Every call is one EVALSHA of a Lua script (redis_scripts.cc), so it is
 //   atomic and one round trip; a heartbeat for a user and many rooms too.
 // - Expiry: sorted sets scored by last heartbeat; reads and counts filter by
-//   score (exact to the threshold, never a scan), and Sweep() removes what
-//   is due, in bounded batches.
+//   score (exact to the threshold or timeout, never a scan), and Sweep()
+//   removes what is due, in bounded batches.
 // - Changes (settings, online/offline transitions, room counts) are
 //   published by the script that made them, on one channel; every replica,
 //   this one included, subscribes and feeds its StoreListener from that

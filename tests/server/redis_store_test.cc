@@ -57,7 +57,10 @@ class RedisStoreTest : public ::testing::Test {
     if (!RedisServerProcess::Available()) GTEST_SKIP() << "no redis-server";
     redis_ = std::make_unique<RedisServerProcess>();
     prefix_ = FreshPrefix();
+    settings_.user_heartbeat_interval = Millis(100);
     settings_.online_threshold = Millis(1000);
+    settings_.room_heartbeat_interval = Millis(500);
+    settings_.room_timeout = Millis(1000);
   }
 
   std::unique_ptr<RedisStore> Replica(NetworkSettings settings) {
@@ -222,6 +225,21 @@ TEST_F(RedisStoreTest, RedisDownMeansUnavailableAndRecoveryIsAutomatic) {
   std::lock_guard lock(heard.mu);
   ASSERT_GE(heard.settings_.size(), 2u) << "settings re-sent on resubscribe";
   EXPECT_EQ(heard.settings_.back().sync_interval, Millis(4321));
+}
+
+TEST_F(RedisStoreTest,
+       SettingsWithoutARoomTimeoutTimeOutRoomsAtTwiceTheInterval) {
+  // As a server older than the room timeout wrote them.
+  RedisPool pool({redis_->address(), Millis(500), 1});
+  pool.Command({"HSET", "{" + prefix_ + "}:settings", "presence_enabled", "1",
+                "user_heartbeat_interval_ms", "100",
+                "room_heartbeat_interval_ms", "400", "online_threshold_ms",
+                "1000", "sync_interval_ms", "100", "updated_at_ms", "0"});
+  auto a = Replica();
+  EXPECT_EQ(a->GetNetworkSettings(At(0)).room_timeout, Millis(800));
+  a->Heartbeat("bob", "tv", false, {"r1"}, At(0));
+  EXPECT_EQ(a->RoomViewerCount("r1", At(799)), 1);
+  EXPECT_EQ(a->RoomViewerCount("r1", At(800)), 0);
 }
 
 }  // namespace

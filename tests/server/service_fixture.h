@@ -9,10 +9,12 @@
 
 namespace presence::testing {
 
-// Threshold 300ms and a 50ms sweep: expiry shows within ~350ms.
+// Threshold and room timeout 300ms and a 50ms sweep: expiry shows within
+// ~350ms.
 inline const std::vector<std::string> kFastFlags = {
     "--online-threshold=300ms", "--sweep-interval=50ms",
-    "--user-heartbeat-interval=100ms", "--room-heartbeat-interval=100ms"};
+    "--user-heartbeat-interval=100ms", "--room-heartbeat-interval=100ms",
+    "--room-timeout=300ms"};
 
 class ServiceTest : public ::testing::Test {
  protected:

@@ -113,5 +113,21 @@ TEST_F(ServiceTest, SilentViewerExpiresWithinThresholdPlusSweep) {
   EXPECT_LT(gone_after, milliseconds(1000));
 }
 
+TEST_F(ServiceTest, RoomIntervalAndTimeoutChangeTogether) {
+  v1::UpdateNetworkSettingsRequest request;
+  request.set_room_heartbeat_interval_ms(1000);
+  request.set_room_timeout_ms(2000);
+  v1::NetworkSettings settings;
+  const grpc::Status status = UpdateSettings(request, &settings);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(settings.room_heartbeat_interval_ms(), 1000);
+  EXPECT_EQ(settings.room_timeout_ms(), 2000);
+
+  const std::string token = Login("alice");
+  v1::HeartbeatResponse response;
+  ASSERT_TRUE(Heartbeat(token, false, {"r1"}, &response).ok());
+  EXPECT_EQ(response.network().room_timeout_ms(), 2000) << "clients see it";
+}
+
 }  // namespace
 }  // namespace presence::testing

@@ -30,7 +30,10 @@ struct Factory {
   }
 };
 
+// Rooms time out with users unless a test says otherwise
+// (LongerRoomTimeout), so most tests need not tell the two apart.
 constexpr Millis kThreshold{1000};
+constexpr Millis kRoomTimeout{3000};  // with LongerRoomTimeout()
 const Time kStart{milliseconds(1'700'000'000'000)};
 
 // Records everything the store reports.
@@ -58,7 +61,10 @@ class StoreContractTest : public ::testing::TestWithParam<Factory> {
  protected:
   void SetUp() override {
     NetworkSettings settings;
+    settings.user_heartbeat_interval = Millis(100);
     settings.online_threshold = kThreshold;
+    settings.room_heartbeat_interval = Millis(500);
+    settings.room_timeout = kThreshold;
     store_ = GetParam().make(settings);
     if (!store_) GTEST_SKIP() << GetParam().name << " needs redis-server";
     store_->SetListener(&listener_);
@@ -87,6 +93,20 @@ class StoreContractTest : public ::testing::TestWithParam<Factory> {
   }
   std::int64_t Viewers(const std::string& room, int at) {
     return store_->RoomViewerCount(room, At(at));
+  }
+  std::vector<std::string> ViewerIds(const std::string& room, int at) {
+    std::vector<std::string> ids;
+    for (const auto& viewer :
+         store_->ListRoomViewers(room, "", 10, At(at)).items) {
+      ids.push_back(viewer.user_id);
+    }
+    return ids;
+  }
+  // Rooms outlive users: the room timeout becomes kRoomTimeout.
+  void LongerRoomTimeout() {
+    NetworkSettingsUpdate update;
+    update.room_timeout = kRoomTimeout;
+    store_->UpdateNetworkSettings(update, At(0));
   }
 
   RecordingListener listener_;
@@ -315,6 +335,53 @@ TEST_P(StoreContractTest,
   EXPECT_FALSE(Online("alice", 20));
   EXPECT_EQ(Beat("alice", "d", true, {}, 30),
             HeartbeatOutcome::kUserNotEnabled);
+}
+
+// ---- Rooms time out with the room timeout, users with the threshold.
+
+TEST_P(StoreContractTest, ViewerOutlivesTheOnlineThresholdUntilTheRoomTimeout) {
+  LongerRoomTimeout();
+  Enable("alice");
+  Beat("alice", "phone", true, {"r1"}, 0);
+  EXPECT_TRUE(Online("alice", 999));
+  EXPECT_FALSE(Online("alice", 1000)) << "the user expires at the threshold";
+  EXPECT_EQ(store_->OnlineUserCount(At(1000)), 0);
+  EXPECT_EQ(Viewers("r1", 1000), 1) << "the viewer does not";
+  EXPECT_EQ(store_->RoomViewerCounts({"r1"}, At(2999)),
+            std::vector<std::int64_t>{1});
+  EXPECT_EQ(ViewerIds("r1", 2999), std::vector<std::string>{"alice"});
+  EXPECT_EQ(Viewers("r1", 3000), 0);
+  EXPECT_TRUE(ViewerIds("r1", 3000).empty());
+}
+
+TEST_P(StoreContractTest, SweepReportsTheUserAtTheThresholdAndTheViewerLater) {
+  LongerRoomTimeout();
+  Enable("alice");
+  Beat("alice", "phone", true, {"r1"}, 0);
+  store_->Sweep(At(1000));
+  Settle();
+  ASSERT_EQ(listener_.users_.size(), 2u);
+  EXPECT_FALSE(listener_.users_[1].online);
+  EXPECT_EQ(listener_.rooms_.size(), 1u) << "the viewer still counts";
+  store_->Sweep(At(2999));
+  Settle();
+  EXPECT_EQ(listener_.rooms_.size(), 1u);
+  store_->Sweep(At(3000));
+  Settle();
+  ASSERT_EQ(listener_.rooms_.size(), 2u);
+  EXPECT_EQ(listener_.rooms_[1].count, 0);
+}
+
+TEST_P(StoreContractTest, SilentDeviceStaysInTheRoomUntilTheRoomTimeout) {
+  LongerRoomTimeout();
+  Beat("alice", "phone", false, {"r1"}, 0);  // the phone then goes silent
+  Beat("alice", "tv", false, {"r1"}, 1500);
+  store_->Leave("alice", "tv", false, {"r1"}, At(1600));
+  EXPECT_EQ(Viewers("r1", 1600), 1) << "the phone is past the threshold only";
+  const auto viewer = store_->ListRoomViewers("r1", "", 10, At(1600)).items;
+  ASSERT_EQ(viewer.size(), 1u);
+  EXPECT_EQ(viewer[0].joined_at, At(0)) << "one continuous presence";
+  EXPECT_EQ(Viewers("r1", 3000), 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Memory, StoreContractTest,

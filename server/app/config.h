@@ -46,7 +46,8 @@ struct ConfigOption {
 };
 
 const std::vector<ConfigOption>& ConfigOptions();
-std::string FlagName(const ConfigOption& option);
+// "--room-timeout" for the key "room_timeout".
+std::string FlagName(const std::string& key);
 
 // A bad config file; the message names file, line and key.
 struct ConfigError : std::runtime_error {

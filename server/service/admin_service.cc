@@ -7,6 +7,7 @@
 #include "service/convert.h"
 #include "service/store_errors.h"
 #include "service/stream_reactor.h"
+#include "store/settings_rules.h"
 
 namespace presence::server {
 namespace {
@@ -49,6 +50,14 @@ grpc::Status ReadUpdate(const v1::UpdateNetworkSettingsRequest& request,
     if (!status.ok()) return status;
   }
   return grpc::Status::OK;
+}
+
+// A refused update, naming the request's fields.
+grpc::Status Refused(const SettingsConflict& conflict) {
+  return {grpc::StatusCode::INVALID_ARGUMENT,
+          Explain(conflict, [](Setting setting) {
+            return std::string(SettingName(setting)) + "_ms";
+          })};
 }
 
 }  // namespace
@@ -96,11 +105,12 @@ grpc::ServerUnaryReactor* AdminServiceImpl::UpdateNetworkSettings(
             if (status.ok()) status = ReadUpdate(request, &update);
             if (!status.ok()) return status;
             return GuardStore([&] {
-              const NetworkSettings settings =
+              const SettingsUpdateResult result =
                   store_.UpdateNetworkSettings(update, clock_());
+              if (result.refused) return Refused(*result.refused);
               spdlog::info("network settings changed by admin: {}",
-                           Describe(settings));
-              ToProto(settings, response);
+                           Describe(result.settings));
+              ToProto(result.settings, response);
               return grpc::Status::OK;
             });
           }));

@@ -98,16 +98,18 @@ NetworkSettings MemoryStore::GetNetworkSettings(Time now) {
   return settings_;
 }
 
-NetworkSettings MemoryStore::UpdateNetworkSettings(
+SettingsUpdateResult MemoryStore::UpdateNetworkSettings(
     const NetworkSettingsUpdate& update, Time now) {
   std::lock_guard lock(mu_);
-  settings_ = Merge(settings_, update);
+  NetworkSettings merged = Merge(settings_, update);
+  if (auto conflict = CheckUpdate(merged, update)) return {settings_, conflict};
+  settings_ = merged;
   settings_.updated_at = now;
   if (listener_ != nullptr) listener_->OnNetworkSettings(settings_);
   // A shorter threshold or timeout may expire presences right away.
   Expire(now);
   Publish();
-  return settings_;
+  return {settings_, std::nullopt};
 }
 
 UserSettings MemoryStore::GetUserSettings(const std::string& user_id,

@@ -24,8 +24,8 @@ class MemoryStore final : public PresenceStore {
                                      Time now) override;
 
   NetworkSettings GetNetworkSettings(Time now) override;
-  NetworkSettings UpdateNetworkSettings(const NetworkSettingsUpdate& update,
-                                        Time now) override;
+  SettingsUpdateResult UpdateNetworkSettings(
+      const NetworkSettingsUpdate& update, Time now) override;
   UserSettings GetUserSettings(const std::string& user_id, Time now) override;
   UserSettings SetUserPresenceEnabled(const std::string& user_id, bool enabled,
                                       Time now) override;

@@ -50,6 +50,30 @@ struct NetworkSettingsUpdate {
   std::optional<Millis> sync_interval;
 };
 
+// The settings the rules of store/settings_rules.h name.
+enum class Setting {
+  kUserHeartbeatInterval,
+  kOnlineThreshold,
+  kRoomHeartbeatInterval,
+  kRoomTimeout,
+};
+
+// A timeout that is not longer than the interval it covers.
+struct SettingsConflict {
+  Setting blamed;  // of the two, the one the caller set more firmly
+  Setting other;
+  Millis blamed_value;
+  Millis other_value;
+  bool other_set = false;  // whether the caller set the other one too
+};
+
+// What UpdateNetworkSettings did.
+struct SettingsUpdateResult {
+  NetworkSettings settings;  // in force after the call
+  // Set when the update was refused; then nothing changed.
+  std::optional<SettingsConflict> refused;
+};
+
 struct UserSettings {
   bool enabled = false;
   Time enabled_at{};  // epoch when never enabled
@@ -140,7 +164,10 @@ class PresenceStore {
                                              Time now) = 0;
 
   virtual NetworkSettings GetNetworkSettings(Time now) = 0;
-  virtual NetworkSettings UpdateNetworkSettings(
+  // Changes the fields `update` sets, unless the result would break the
+  // rules of settings_rules.h: then it changes nothing and says why. The
+  // check and the change are one atomic step, even between replicas.
+  virtual SettingsUpdateResult UpdateNetworkSettings(
       const NetworkSettingsUpdate& update, Time now) = 0;
 
   virtual UserSettings GetUserSettings(const std::string& user_id,

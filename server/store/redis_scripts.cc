@@ -7,7 +7,8 @@ namespace {
 // the caller's now in Unix ms; script-specific arguments follow.
 //
 // Keys (P = prefix; SEP = "\31", which ids cannot contain):
-//   P settings            HASH  the network settings
+//   P settings            HASH  the network settings, and their version
+//                               (counts the updates, for compare-and-set)
 //   P enabled             HASH  user -> "1" | "0"
 //   P enabled_at          HASH  user -> ms of the last enable
 //   P online              ZSET  user -> last heartbeat (max over devices)
@@ -43,21 +44,31 @@ local events = {}
 
 local function I(x) return string.format('%d', x) end
 
--- The settings, in the order of every reply and change record.
+-- The seven settings in the order of every reply and change record, then
+-- their version (counts the updates, for compare-and-set).
 local SETTINGS_FIELDS = {'presence_enabled', 'user_heartbeat_interval_ms',
   'room_heartbeat_interval_ms', 'online_threshold_ms', 'sync_interval_ms',
-  'updated_at_ms', 'room_timeout_ms'}
+  'updated_at_ms', 'room_timeout_ms', 'version'}
 
--- The settings in force; fails with NOSETTINGS (before any write) when Redis
--- lost them, so the caller can seed them again and retry.
+-- The settings in force and their version; fails with NOSETTINGS (before
+-- any write) when Redis lost them, so the caller can seed them again and
+-- retry.
 local function settings()
   local s = redis.call('HMGET', SETTINGS, unpack(SETTINGS_FIELDS))
   if not s[1] then error({err = 'NOSETTINGS network settings are missing'}) end
-  for i = 1, 7 do s[i] = tonumber(s[i]) end
+  for i = 1, 8 do s[i] = tonumber(s[i]) end
   -- Written by a server older than the room timeout: DefaultRoomTimeout()
   -- of settings_rules.h.
   s[7] = s[7] or 2 * s[3]
+  s[8] = s[8] or 0
   return s
+end
+
+-- Writes the seven settings from ARGV[first] on.
+local function write_settings(first)
+  for i = 1, 7 do
+    redis.call('HSET', SETTINGS, SETTINGS_FIELDS[i], ARGV[first + i - 1])
+  end
 end
 
 local function user_cutoff(s) return now - s[4] end
@@ -163,8 +174,9 @@ local function expire_due(s, limit)
   return more or #due >= limit
 end
 
+-- The settings, then their version.
 local function settings_reply(s)
-  return {s[1], s[2], s[3], s[4], s[5], s[6], s[7]}
+  return {s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8]}
 end
 )lua";
 
@@ -239,16 +251,14 @@ if more then return 1 end
 return 0
 )lua";
 
-// ARGV: P, now, then the seven settings in SETTINGS_FIELDS order, "" for
-// unchanged (updated_at is always now) -> settings
+// ARGV: P, now, the version the caller read, then the seven settings in
+// SETTINGS_FIELDS order -> the settings and their version, or {} when another
+// update came after that version (the caller reads, checks and tries again;
+// the rules are checked in C++ only).
 constexpr const char* kUpdateSettingsLua = R"lua(
-settings()
-for i = 1, 7 do
-  if ARGV[2 + i] ~= '' then
-    redis.call('HSET', SETTINGS, SETTINGS_FIELDS[i], ARGV[2 + i])
-  end
-end
-redis.call('HSET', SETTINGS, 'updated_at_ms', I(now))
+if settings()[8] ~= tonumber(ARGV[3]) then return {} end
+write_settings(4)
+redis.call('HINCRBY', SETTINGS, 'version', 1)
 local s = settings()
 local record = {'S'}
 for i = 1, 7 do record[#record + 1] = I(s[i]) end
@@ -258,18 +268,14 @@ publish()
 return settings_reply(s)
 )lua";
 
-// ARGV: P, now, the seven settings in SETTINGS_FIELDS order -> settings in
-// force (seeds them only when Redis has none)
+// ARGV: P, now, the seven settings in SETTINGS_FIELDS order -> the settings in
+// force and their version (seeds them only when Redis has none)
 constexpr const char* kSeedSettingsLua = R"lua(
-if redis.call('EXISTS', SETTINGS) == 0 then
-  for i = 1, 7 do
-    redis.call('HSET', SETTINGS, SETTINGS_FIELDS[i], ARGV[2 + i])
-  end
-end
+if redis.call('EXISTS', SETTINGS) == 0 then write_settings(3) end
 return settings_reply(settings())
 )lua";
 
-// ARGV: P, now -> settings
+// ARGV: P, now -> settings, version
 constexpr const char* kGetSettingsLua = R"lua(
 return settings_reply(settings())
 )lua";

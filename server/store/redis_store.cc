@@ -24,6 +24,9 @@ constexpr char kRecordSep = '\x1e';
 constexpr char kFieldSep = '\x1f';
 constexpr std::size_t kMaxCachedSessions = 100'000;
 constexpr int kSweepBatch = 1000;
+// Settings updates racing each other: each try reads again, so one of them
+// wins every round; this bounds the rounds one update waits.
+constexpr int kSettingsUpdateTries = 100;
 // Settings in replies and change records: enabled, user interval, room
 // interval, online threshold, sync interval, updated at, room timeout.
 constexpr std::size_t kSettingsValues = 7;
@@ -230,33 +233,42 @@ std::optional<Session> RedisStore::FindSession(const std::string& token,
   return session;
 }
 
-NetworkSettings RedisStore::GetNetworkSettings(Time now) {
+RedisStore::VersionedSettings RedisStore::ReadSettings(Time now) {
   const Reply reply = Eval(scripts::kGetSettings, Args(now));
-  NetworkSettings settings = SettingsFrom(
-      Array(reply, kSettingsValues, "get settings"), 0, "get settings");
-  Remember(settings);
-  return settings;
+  const redisReply* array = Array(reply, kSettingsValues + 1, "get settings");
+  VersionedSettings read{SettingsFrom(array, 0, "get settings"),
+                         Int(array->element[kSettingsValues], "get settings")};
+  Remember(read.settings);
+  return read;
 }
 
-NetworkSettings RedisStore::UpdateNetworkSettings(
+NetworkSettings RedisStore::GetNetworkSettings(Time now) {
+  return ReadSettings(now).settings;
+}
+
+SettingsUpdateResult RedisStore::UpdateNetworkSettings(
     const NetworkSettingsUpdate& update, Time now) {
-  auto ms = [](const std::optional<Millis>& value) {
-    return value ? std::to_string(value->count()) : "";
-  };
-  std::vector<std::string> argv = Args(now);
-  argv.push_back(
-      update.presence_enabled ? (*update.presence_enabled ? "1" : "0") : "");
-  argv.push_back(ms(update.user_heartbeat_interval));
-  argv.push_back(ms(update.room_heartbeat_interval));
-  argv.push_back(ms(update.online_threshold));
-  argv.push_back(ms(update.sync_interval));
-  argv.push_back("");  // updated_at: now
-  argv.push_back(ms(update.room_timeout));
-  const Reply reply = Eval(scripts::kUpdateSettings, argv);
-  NetworkSettings settings = SettingsFrom(
-      Array(reply, kSettingsValues, "update settings"), 0, "update settings");
-  Remember(settings);
-  return settings;
+  for (int tries = 0; tries < kSettingsUpdateTries; ++tries) {
+    const VersionedSettings current = ReadSettings(now);
+    NetworkSettings merged = Merge(current.settings, update);
+    if (auto conflict = CheckUpdate(merged, update)) {
+      return {current.settings, conflict};
+    }
+    merged.updated_at = now;
+    std::vector<std::string> argv = Args(now);
+    argv.push_back(std::to_string(current.version));
+    AppendSettings(merged, &argv);
+    const Reply reply = Eval(scripts::kUpdateSettings, argv);
+    if (reply->type == REDIS_REPLY_ARRAY && reply->elements == 0) {
+      continue;  // another update came first: check against that one
+    }
+    NetworkSettings settings = SettingsFrom(
+        Array(reply, kSettingsValues, "update settings"), 0, "update settings");
+    Remember(settings);
+    return {settings, std::nullopt};
+  }
+  throw std::runtime_error(
+      "network settings kept changing under this update; try again");
 }
 
 UserSettings RedisStore::GetUserSettings(const std::string& user_id, Time now) {

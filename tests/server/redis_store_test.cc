@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <mutex>
+#include <thread>
 
 #include "support/redis_server_process.h"
 #include "support/wait.h"
@@ -240,6 +241,43 @@ TEST_F(RedisStoreTest,
   a->Heartbeat("bob", "tv", false, {"r1"}, At(0));
   EXPECT_EQ(a->RoomViewerCount("r1", At(799)), 1);
   EXPECT_EQ(a->RoomViewerCount("r1", At(800)), 0);
+
+  NetworkSettingsUpdate update;
+  update.room_timeout = Millis(300);
+  const SettingsUpdateResult result = a->UpdateNetworkSettings(update, At(0));
+  ASSERT_TRUE(result.refused) << "checked against the derived timeout too";
+  EXPECT_EQ(result.refused->other_value, Millis(400));
+}
+
+TEST_F(RedisStoreTest, RacingUpdatesNeverCombineIntoSettingsThatBreakTheRules) {
+  // Each update alone keeps the rules (room interval 500ms < timeout 1s),
+  // both together would not: one of them must be refused, every round.
+  auto a = Replica();
+  auto b = Replica();
+  NetworkSettingsUpdate reset, longer_interval, shorter_timeout;
+  reset.room_heartbeat_interval = Millis(500);
+  reset.room_timeout = Millis(1000);
+  longer_interval.room_heartbeat_interval = Millis(900);
+  shorter_timeout.room_timeout = Millis(800);
+  for (int round = 0; round < 50; ++round) {
+    ASSERT_FALSE(a->UpdateNetworkSettings(reset, At(round)).refused);
+    std::atomic<bool> go{false};
+    SettingsUpdateResult from_b;
+    std::thread racer([&] {
+      while (!go) {
+      }
+      from_b = b->UpdateNetworkSettings(shorter_timeout, At(round));
+    });
+    go = true;
+    const SettingsUpdateResult from_a =
+        a->UpdateNetworkSettings(longer_interval, At(round));
+    racer.join();
+    EXPECT_NE(from_a.refused.has_value(), from_b.refused.has_value())
+        << "round " << round;
+    const NetworkSettings settings = a->GetNetworkSettings(At(round));
+    ASSERT_LT(settings.room_heartbeat_interval, settings.room_timeout)
+        << "round " << round;
+  }
 }
 
 }  // namespace

@@ -79,6 +79,16 @@ class ServiceTest : public ::testing::Test {
         context.get(), request, response ? response : &ignored);
   }
 
+  v1::NetworkSettings NetworkSettings() {
+    auto context = UpstreamClient::Context();
+    context->AddMetadata("authorization", server_.admin_authorization());
+    v1::NetworkSettings settings;
+    const grpc::Status status =
+        client_.admin().GetNetworkSettings(context.get(), {}, &settings);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return settings;
+  }
+
   PresenceServerProcess server_;
   UpstreamClient client_;
 };

@@ -106,7 +106,7 @@ class StoreContractTest : public ::testing::TestWithParam<Factory> {
   void LongerRoomTimeout() {
     NetworkSettingsUpdate update;
     update.room_timeout = kRoomTimeout;
-    store_->UpdateNetworkSettings(update, At(0));
+    ASSERT_FALSE(store_->UpdateNetworkSettings(update, At(0)).refused);
   }
 
   RecordingListener listener_;
@@ -307,8 +307,10 @@ TEST_P(StoreContractTest, SettingsUpdatesAreReportedAndApply) {
   NetworkSettingsUpdate update;
   update.online_threshold = Millis(200);
   update.sync_interval = Millis(5);
-  const NetworkSettings settings =
+  const SettingsUpdateResult result =
       store_->UpdateNetworkSettings(update, At(300));
+  ASSERT_FALSE(result.refused);
+  const NetworkSettings& settings = result.settings;
   EXPECT_EQ(settings.online_threshold, Millis(200));
   EXPECT_EQ(settings.sync_interval, Millis(5));
   EXPECT_EQ(settings.updated_at, At(300));
@@ -382,6 +384,43 @@ TEST_P(StoreContractTest, SilentDeviceStaysInTheRoomUntilTheRoomTimeout) {
   ASSERT_EQ(viewer.size(), 1u);
   EXPECT_EQ(viewer[0].joined_at, At(0)) << "one continuous presence";
   EXPECT_EQ(Viewers("r1", 3000), 0);
+}
+
+// ---- Settings that cannot contradict themselves.
+
+TEST_P(StoreContractTest, UpdatesBreakingTheRulesAreRefusedAndChangeNothing) {
+  const NetworkSettings before = store_->GetNetworkSettings(At(0));
+  NetworkSettingsUpdate longer_interval;
+  longer_interval.room_heartbeat_interval = Millis(2000);
+  longer_interval.sync_interval = Millis(5);
+  auto result = store_->UpdateNetworkSettings(longer_interval, At(10));
+  ASSERT_TRUE(result.refused);
+  EXPECT_EQ(result.refused->blamed, Setting::kRoomHeartbeatInterval);
+  EXPECT_EQ(result.refused->other, Setting::kRoomTimeout);
+  EXPECT_EQ(result.refused->other_value, kThreshold);
+
+  NetworkSettingsUpdate equal_threshold;
+  equal_threshold.online_threshold = Millis(100);  // the user interval
+  result = store_->UpdateNetworkSettings(equal_threshold, At(20));
+  ASSERT_TRUE(result.refused);
+  EXPECT_EQ(result.refused->blamed, Setting::kOnlineThreshold);
+
+  const NetworkSettings after = store_->GetNetworkSettings(At(30));
+  EXPECT_EQ(after.room_heartbeat_interval, before.room_heartbeat_interval);
+  EXPECT_EQ(after.sync_interval, before.sync_interval);
+  EXPECT_EQ(after.online_threshold, before.online_threshold);
+  EXPECT_EQ(after.updated_at, before.updated_at);
+  Settle();
+  EXPECT_TRUE(listener_.settings_.empty());
+
+  NetworkSettingsUpdate both;
+  both.room_heartbeat_interval = Millis(2000);
+  both.room_timeout = Millis(4000);
+  result = store_->UpdateNetworkSettings(both, At(40));
+  ASSERT_FALSE(result.refused);
+  EXPECT_EQ(result.settings.room_heartbeat_interval, Millis(2000));
+  EXPECT_EQ(result.settings.room_timeout, Millis(4000));
+  EXPECT_EQ(store_->GetNetworkSettings(At(50)).room_timeout, Millis(4000));
 }
 
 INSTANTIATE_TEST_SUITE_P(Memory, StoreContractTest,

@@ -26,6 +26,9 @@ Time MemoryStore::RoomCutoff(Time now) const {
 }
 
 void MemoryStore::Expire(Time now) {
+  while (auto due = grace_leaves_.TakeDue(now)) {
+    LeaveTarget(*due, Millis(0), now);
+  }
   const Time user_cutoff = UserCutoff(now);
   while (OnlineUser* user =
              users_by_heartbeat_.EarliestAtOrBefore(user_cutoff)) {
@@ -171,6 +174,11 @@ void MemoryStore::BeatUser(const std::string& user_id,
   auto [it, inserted] = online_users_.try_emplace(user_id);
   OnlineUser& user = it->second;
   user.devices.Beat(device_id, now, UserCutoff(now));
+  // The beat cancels the device's graceful leave; with none pending (the
+  // usual case) there is no key to build.
+  if (!grace_leaves_.empty()) {
+    grace_leaves_.Cancel({std::nullopt, user_id, device_id});
+  }
   const Time latest = user.devices.Latest();
   if (inserted) {
     user.user_id = &it->first;
@@ -192,6 +200,9 @@ void MemoryStore::BeatRoom(const std::string& room_id,
   auto [it, inserted] = room.viewers.try_emplace(user_id);
   Viewer& viewer = it->second;
   viewer.devices.Beat(device_id, now, RoomCutoff(now));
+  if (!grace_leaves_.empty()) {
+    grace_leaves_.Cancel({room_id, user_id, device_id});
+  }
   const Time latest = viewer.devices.Latest();
   if (inserted) {
     viewer.room = &room;
@@ -208,21 +219,49 @@ void MemoryStore::BeatRoom(const std::string& room_id,
 
 void MemoryStore::Leave(const std::string& user_id,
                         const std::string& device_id, bool user,
-                        const std::vector<std::string>& room_ids, Time now) {
+                        const std::vector<std::string>& room_ids, Millis grace,
+                        Time now) {
   std::lock_guard lock(mu_);
   Expire(now);
-  if (user) LeaveUser(user_id, device_id, now);
+  if (user) LeaveTarget({std::nullopt, user_id, device_id}, grace, now);
   for (const auto& room_id : room_ids) {
-    LeaveRoom(room_id, user_id, device_id, now);
+    LeaveTarget({room_id, user_id, device_id}, grace, now);
   }
   Publish();
 }
 
-void MemoryStore::LeaveUser(const std::string& user_id,
-                            const std::string& device_id, Time now) {
+MemoryStore::OnlineUser* MemoryStore::FindUser(const std::string& user_id) {
   const auto it = online_users_.find(user_id);
-  if (it == online_users_.end()) return;
-  OnlineUser& user = it->second;
+  return it == online_users_.end() ? nullptr : &it->second;
+}
+
+MemoryStore::Viewer* MemoryStore::FindViewer(const std::string& room_id,
+                                             const std::string& user_id) {
+  const auto room_it = rooms_.find(room_id);
+  if (room_it == rooms_.end()) return nullptr;
+  const auto it = room_it->second.viewers.find(user_id);
+  return it == room_it->second.viewers.end() ? nullptr : &it->second;
+}
+
+void MemoryStore::LeaveTarget(const DeviceTarget& target, Millis grace,
+                              Time now) {
+  auto leave = [&](auto* presence) {  // an OnlineUser or a Viewer
+    if (presence == nullptr) return;
+    if (grace == Millis(0)) {
+      RemoveDevice(*presence, target.device_id, now);
+    } else if (presence->devices.Contains(target.device_id)) {
+      grace_leaves_.Schedule(target, now + grace);
+    }
+  };
+  if (target.room_id) {
+    leave(FindViewer(*target.room_id, target.user_id));
+  } else {
+    leave(FindUser(target.user_id));
+  }
+}
+
+void MemoryStore::RemoveDevice(OnlineUser& user, const std::string& device_id,
+                               Time now) {
   if (!user.devices.Remove(device_id)) return;
   user.devices.DropStale(UserCutoff(now));
   if (user.devices.empty()) {
@@ -233,14 +272,8 @@ void MemoryStore::LeaveUser(const std::string& user_id,
   user.position = users_by_heartbeat_.Move(user.position, user.last_heartbeat);
 }
 
-void MemoryStore::LeaveRoom(const std::string& room_id,
-                            const std::string& user_id,
-                            const std::string& device_id, Time now) {
-  const auto room_it = rooms_.find(room_id);
-  if (room_it == rooms_.end()) return;
-  const auto it = room_it->second.viewers.find(user_id);
-  if (it == room_it->second.viewers.end()) return;
-  Viewer& viewer = it->second;
+void MemoryStore::RemoveDevice(Viewer& viewer, const std::string& device_id,
+                               Time now) {
   if (!viewer.devices.Remove(device_id)) return;
   viewer.devices.DropStale(RoomCutoff(now));
   if (viewer.devices.empty()) {

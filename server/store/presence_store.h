@@ -183,10 +183,16 @@ class PresenceStore {
                                     const std::vector<std::string>& room_ids,
                                     Time now) = 0;
   // Removes (user_id, device_id) from user presence (when `user`) and from
-  // the rooms now; the user stays while another device still beats.
+  // the rooms; the user stays while another device still beats. With a
+  // grace of 0, now. Otherwise each of these presences of this device ends
+  // at now + grace unless this device heartbeats that same target first (a
+  // restarting daemon), and never later than expiry would end it; until
+  // then the device still counts. The transitions are reported when it
+  // ends, as for a leave without grace. The in-memory store ends it exactly
+  // at the deadline; the Redis store at the first Sweep() from then on.
   virtual void Leave(const std::string& user_id, const std::string& device_id,
                      bool user, const std::vector<std::string>& room_ids,
-                     Time now) = 0;
+                     Millis grace, Time now) = 0;
 
   // In request order; unknown ids are offline with no heartbeat.
   virtual std::vector<UserPresence> GetUserPresence(

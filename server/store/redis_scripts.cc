@@ -20,6 +20,9 @@ namespace {
 //   P joined:<room>       HASH  user -> start of the continuous presence
 //   P rdev:<room>SEP<user> ZSET device -> last heartbeat
 //   P viewers             ZSET  room SEP user -> last heartbeat (expiry index)
+//   P leaving             ZSET  graceful leaves -> deadline; a member is
+//                               kind ('u' user, 'r' room) SEP room SEP user
+//                               SEP device (room empty for 'u')
 //   P session:<token>     STRING "expires_ms SEP user SEP device", with a TTL
 //   P events              pub/sub channel, see redis_store.cc
 //
@@ -27,7 +30,8 @@ namespace {
 // run time applies to everything at once: a user is online while its score
 // is > now - online threshold, a viewer counts while its score is > now -
 // room timeout. Counts are ZCOUNT over (cutoff, +inf]: O(log n), exact even
-// before the sweep has removed what expired.
+// before the sweep has removed what expired. Graceful leaves take effect
+// when the sweep finds them due.
 constexpr const char* kPreludeLua = R"lua(
 local P = ARGV[1]
 local now = tonumber(ARGV[2])
@@ -39,6 +43,7 @@ local ONLINE = P .. 'online'
 local ONLINE_LEX = P .. 'online:lex'
 local SEEN = P .. 'seen'
 local VIEWERS = P .. 'viewers'
+local LEAVING = P .. 'leaving'
 local CHANNEL = P .. 'events'
 local events = {}
 
@@ -157,6 +162,31 @@ local function leave_room(room, user, device, cutoff)
   end
 end
 
+-- The LEAVING member of a device's graceful leave of a room, or of the user
+-- presence when room is nil.
+local function leaving_member(room, user, device)
+  if room then return 'r' .. SEP .. room .. SEP .. user .. SEP .. device end
+  return 'u' .. SEP .. SEP .. user .. SEP .. device
+end
+
+-- Ends up to `limit` graceful leaves due at now, as leaves without grace
+-- would; true when more may be due. One whose device is gone ends nothing.
+local function end_grace_leaves(s, limit)
+  local due = redis.call('ZRANGEBYSCORE', LEAVING, '-inf', now, 'LIMIT', 0,
+    limit)
+  for _, member in ipairs(due) do
+    redis.call('ZREM', LEAVING, member)
+    local kind, room, user, device = string.match(member,
+      '^(%a)' .. SEP .. '(.-)' .. SEP .. '(.-)' .. SEP .. '(.*)$')
+    if kind == 'u' then
+      leave_user(user, device, user_cutoff(s))
+    else
+      leave_room(room, user, device, room_cutoff(s))
+    end
+  end
+  return #due >= limit
+end
+
 -- Expires up to `limit` users and up to `limit` viewers that are due; true
 -- when more may be due.
 local function expire_due(s, limit)
@@ -227,17 +257,48 @@ if outcome == 0 then
       ev('R' .. SEP .. I(live_viewers(room, cutoff)) .. SEP .. room)
     end
   end
+  -- The beat cancels this device's graceful leaves of these targets. The
+  -- hot path: when none is pending anywhere, one O(1) check is all it costs.
+  if redis.call('EXISTS', LEAVING) == 1 then
+    local members = {}
+    if beat_user then members[1] = leaving_member(nil, user, device) end
+    for i = 6, #ARGV do
+      members[#members + 1] = leaving_member(ARGV[i], user, device)
+    end
+    if #members > 0 then redis.call('ZREM', LEAVING, unpack(members)) end
+  end
 end
 publish()
 return {outcome, s[1], s[2], s[3], s[4], s[5], s[6], s[7]}
 )lua";
 
-// ARGV: P, now, user, device, user_leave ("1"/"0"), room ids... -> 1
+// ARGV: P, now, user, device, user_leave ("1"/"0"), grace (ms), room ids...
+// -> 1. With a grace, each listed presence of the device that is there gets
+// a graceful leave at now + grace (a later leave moves it).
 constexpr const char* kLeaveLua = R"lua(
 local s = settings()
-local user, device = ARGV[3], ARGV[4]
-if ARGV[5] == '1' then leave_user(user, device, user_cutoff(s)) end
-for i = 6, #ARGV do leave_room(ARGV[i], user, device, room_cutoff(s)) end
+local user, device, grace = ARGV[3], ARGV[4], tonumber(ARGV[6])
+local function schedule(devices_key, room)
+  if redis.call('ZSCORE', devices_key, device) then
+    redis.call('ZADD', LEAVING, I(now + grace),
+      leaving_member(room, user, device))
+  end
+end
+if ARGV[5] == '1' then
+  if grace > 0 then
+    schedule(P .. 'udev:' .. user, nil)
+  else
+    leave_user(user, device, user_cutoff(s))
+  end
+end
+for i = 7, #ARGV do
+  local room = ARGV[i]
+  if grace > 0 then
+    schedule(P .. 'rdev:' .. room .. SEP .. user, room)
+  else
+    leave_room(room, user, device, room_cutoff(s))
+  end
+end
 publish()
 return 1
 )lua";
@@ -245,7 +306,9 @@ return 1
 // ARGV: P, now, limit -> 1 when more may be due, else 0
 constexpr const char* kSweepLua = R"lua(
 local s = settings()
-local more = expire_due(s, tonumber(ARGV[3]))
+local limit = tonumber(ARGV[3])
+local more = end_grace_leaves(s, limit)
+more = expire_due(s, limit) or more
 publish()
 if more then return 1 end
 return 0

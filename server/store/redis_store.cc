@@ -323,11 +323,12 @@ HeartbeatResult RedisStore::Heartbeat(const std::string& user_id,
 
 void RedisStore::Leave(const std::string& user_id, const std::string& device_id,
                        bool user, const std::vector<std::string>& room_ids,
-                       Time now) {
+                       Millis grace, Time now) {
   std::vector<std::string> argv = Args(now);
   argv.push_back(user_id);
   argv.push_back(device_id);
   argv.push_back(user ? "1" : "0");
+  argv.push_back(std::to_string(grace.count()));
   argv.insert(argv.end(), room_ids.begin(), room_ids.end());
   Eval(scripts::kLeave, argv);
 }

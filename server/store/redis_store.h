@@ -5,7 +5,8 @@
 //   atomic and one round trip; a heartbeat for a user and many rooms too.
 // - Expiry: sorted sets scored by last heartbeat; reads and counts filter by
 //   score (exact to the threshold or timeout, never a scan), and Sweep()
-//   removes what is due, in bounded batches.
+//   removes what is due, in bounded batches. Graceful leaves wait in a
+//   sorted set scored by deadline, which Sweep() ends.
 // - Settings updates are read, merged and checked here (the rules live in
 //   C++ only), then written only if no other update came in between (a
 //   version in the settings hash); otherwise read again.
@@ -70,7 +71,7 @@ class RedisStore final : public PresenceStore {
                             const std::vector<std::string>& room_ids,
                             Time now) override;
   void Leave(const std::string& user_id, const std::string& device_id,
-             bool user, const std::vector<std::string>& room_ids,
+             bool user, const std::vector<std::string>& room_ids, Millis grace,
              Time now) override;
 
   std::vector<UserPresence> GetUserPresence(

@@ -111,7 +111,7 @@ TEST_F(RedisStoreTest, ReplicasShareSessionsSettingsAndPresence) {
   EXPECT_EQ(b->RoomViewerCounts({"r1", "r2", "r3"}, At(20)),
             (std::vector<std::int64_t>{1, 1, 0}));
   b->Heartbeat("alice", "tv", false, {"r1"}, At(500));
-  a->Leave("alice", "phone", false, {"r1"}, At(600));
+  a->Leave("alice", "phone", false, {"r1"}, Millis(0), At(600));
   EXPECT_EQ(a->RoomViewerCount("r1", At(600)), 1) << "the tv still watches";
   EXPECT_EQ(b->RoomViewerCount("r1", At(1500)), 0) << "expired, unswept";
 }

@@ -51,9 +51,11 @@ class ServiceTest : public ::testing::Test {
   }
 
   grpc::Status Leave(const std::string& token, bool user,
-                     const std::vector<std::string>& rooms) {
+                     const std::vector<std::string>& rooms,
+                     std::int64_t grace_ms = 0) {
     v1::LeaveRequest request;
     request.set_user(user);
+    request.set_grace_ms(grace_ms);
     for (const auto& room : rooms) request.add_room_ids(room);
     v1::LeaveResponse response;
     return client_.presence().Leave(UpstreamClient::Context(token).get(),

@@ -234,6 +234,13 @@ TEST_F(ValidationTest, AdminChecksIntervals) {
   ExpectInvalid(UpdateSettings(request), "user_heartbeat_interval_ms");
 }
 
+TEST_F(ValidationTest, LeaveChecksGrace) {
+  ExpectInvalid(Leave(token_, false, {"r1"}, -1),
+                "grace_ms must be between 0 and 60000, got -1");
+  ExpectInvalid(Leave(token_, false, {"r1"}, 60'001), "grace_ms");
+  EXPECT_TRUE(Leave(token_, false, {"r1"}, 60'000).ok());
+}
+
 TEST_F(ValidationTest, AdminRefusesTimeoutsNotLongerThanTheirIntervals) {
   // The server runs user 100ms / threshold 300ms, room 100ms / timeout 300ms.
   const v1::NetworkSettings before = NetworkSettings();

@@ -26,7 +26,7 @@ wait_for() {  # wait_for FILE|SOCKET: up to 10 s
 # the demo shows heartbeats happening.
 build/server/presence-server --listen 127.0.0.1:0 --port-file "$work/port" \
   --user-heartbeat-interval 2s --room-heartbeat-interval 5s \
-  --online-threshold 6s 2>"$work/server.log" &
+  --online-threshold 6s --room-timeout 6s 2>"$work/server.log" &
 pids+=($!)
 wait_for "$work/port"
 upstream=$(cat "$work/port")

@@ -312,7 +312,7 @@ void RunUpstreamCase(const Options& options, int64_t user_ms, int64_t room_ms) {
   PresenceServerProcess server(PresenceServerOptions{
       {"--user-heartbeat-interval=" + std::to_string(user_ms) + "ms",
        "--room-heartbeat-interval=" + std::to_string(room_ms) + "ms",
-       "--online-threshold=3s"}});
+       "--online-threshold=3s", "--room-timeout=3s"}});
   auto daemon = StartDaemon(server);
   auto control =
       pb::ControlService::NewStub(UnixChannel(daemon->socket_path()));
@@ -376,7 +376,8 @@ void RunUpstream(const Options& options) {
       "\n2. Upstream heartbeat calls with the user + 100 rooms held (101\n"
       "   attached Hold streams, one channel), after every first ack and one\n"
       "   settle of max(interval); Status.heartbeat_calls/engine_wakeups\n"
-      "   over %d user intervals. Server: --online-threshold=3s.\n\n",
+      "   over %d user intervals. Server: --online-threshold=3s "
+      "--room-timeout=3s.\n\n",
       options.intervals);
   std::printf("   %-18s %9s %6s %7s %10s %-6s %8s %10s %-6s %s\n",
               "user / room", "measured", "ints", "calls", "calls/int", "(=1)",

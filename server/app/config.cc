@@ -103,7 +103,14 @@ const std::vector<ConfigOption>& ConfigOptions() {
       Duration(
           "online_threshold",
           [](ServerConfig& c) -> Millis& { return c.network.online_threshold; },
-          "online = last heartbeat within this (default 60s)"),
+          "a user is online while their last user heartbeat is within this; "
+          "longer than user_heartbeat_interval (default 60s)"),
+      Duration(
+          "room_timeout",
+          [](ServerConfig& c) -> Millis& { return c.network.room_timeout; },
+          "a room viewer is counted while their last heartbeat for the room "
+          "is within this; longer than room_heartbeat_interval (default "
+          "twice room_heartbeat_interval)"),
       Duration(
           "sync_interval",
           [](ServerConfig& c) -> Millis& { return c.network.sync_interval; },
@@ -143,8 +150,8 @@ const std::vector<ConfigOption>& ConfigOptions() {
   return options;
 }
 
-std::string FlagName(const ConfigOption& option) {
-  std::string flag = "--" + option.key;
+std::string FlagName(const std::string& key) {
+  std::string flag = "--" + key;
   std::replace(flag.begin(), flag.end(), '_', '-');
   return flag;
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -19,7 +20,9 @@ struct ServerConfig {
   std::string admin_token_file;
   std::string tls_cert_file;
   std::string tls_key_file;
-  NetworkSettings network;  // in force at start, until an admin changes it
+  // In force at start, until an admin changes it. The room timeout, when
+  // not given, is DefaultRoomTimeout() of the final room interval.
+  NetworkSettings network;
   Millis sweep_interval{250};
   Millis session_ttl{std::chrono::hours(1)};
   std::string log_level = "info";
@@ -43,14 +46,19 @@ struct ConfigOption {
 };
 
 const std::vector<ConfigOption>& ConfigOptions();
-std::string FlagName(const ConfigOption& option);
+// "--room-timeout" for the key "room_timeout".
+std::string FlagName(const std::string& key);
 
 // A bad config file; the message names file, line and key.
 struct ConfigError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// Applies the keys of a TOML file to *config; throws ConfigError.
-void LoadConfigFile(const std::string& path, ServerConfig* config);
+// Where each key of a config file is: key -> "FILE:LINE".
+using KeyLocations = std::map<std::string, std::string>;
+
+// Applies the keys of a TOML file to *config and says where each one is;
+// throws ConfigError.
+KeyLocations LoadConfigFile(const std::string& path, ServerConfig* config);
 
 }  // namespace presence::server

@@ -38,7 +38,7 @@ const char* TypeName(OptionKind kind) {
 
 }  // namespace
 
-void LoadConfigFile(const std::string& path, ServerConfig* config) {
+KeyLocations LoadConfigFile(const std::string& path, ServerConfig* config) {
   toml::table table;
   try {
     table = toml::parse_file(path);
@@ -47,6 +47,7 @@ void LoadConfigFile(const std::string& path, ServerConfig* config) {
                       std::string(error.description()));
   }
   const auto& options = ConfigOptions();
+  KeyLocations locations;
   for (const auto& [key, node] : table) {
     const std::string name(key.str());
     const auto option =
@@ -65,7 +66,9 @@ void LoadConfigFile(const std::string& path, ServerConfig* config) {
       throw ConfigError(Where(path, node.source()) + ": key '" + name +
                         "': " + error);
     }
+    locations[name] = Where(path, node.source());
   }
+  return locations;
 }
 
 }  // namespace presence::server

@@ -7,6 +7,7 @@
 #include "service/convert.h"
 #include "service/store_errors.h"
 #include "service/stream_reactor.h"
+#include "store/settings_rules.h"
 
 namespace presence::server {
 namespace {
@@ -43,10 +44,20 @@ grpc::Status ReadUpdate(const v1::UpdateNetworkSettingsRequest& request,
         ReadInterval("online_threshold_ms", request.has_online_threshold_ms(),
                      request.online_threshold_ms(), &update->online_threshold),
         ReadInterval("sync_interval_ms", request.has_sync_interval_ms(),
-                     request.sync_interval_ms(), &update->sync_interval)}) {
+                     request.sync_interval_ms(), &update->sync_interval),
+        ReadInterval("room_timeout_ms", request.has_room_timeout_ms(),
+                     request.room_timeout_ms(), &update->room_timeout)}) {
     if (!status.ok()) return status;
   }
   return grpc::Status::OK;
+}
+
+// A refused update, naming the request's fields.
+grpc::Status Refused(const SettingsConflict& conflict) {
+  return {grpc::StatusCode::INVALID_ARGUMENT,
+          Explain(conflict, [](Setting setting) {
+            return std::string(SettingName(setting)) + "_ms";
+          })};
 }
 
 }  // namespace
@@ -59,7 +70,8 @@ std::string Describe(const NetworkSettings& settings) {
          ", room heartbeat " +
          FormatDuration(settings.room_heartbeat_interval) +
          ", online threshold " + FormatDuration(settings.online_threshold) +
-         ", sync " + FormatDuration(settings.sync_interval);
+         ", room timeout " + FormatDuration(settings.room_timeout) + ", sync " +
+         FormatDuration(settings.sync_interval);
 }
 
 AdminServiceImpl::AdminServiceImpl(PresenceStore& store, Auth& auth,
@@ -93,11 +105,12 @@ grpc::ServerUnaryReactor* AdminServiceImpl::UpdateNetworkSettings(
             if (status.ok()) status = ReadUpdate(request, &update);
             if (!status.ok()) return status;
             return GuardStore([&] {
-              const NetworkSettings settings =
+              const SettingsUpdateResult result =
                   store_.UpdateNetworkSettings(update, clock_());
+              if (result.refused) return Refused(*result.refused);
               spdlog::info("network settings changed by admin: {}",
-                           Describe(settings));
-              ToProto(settings, response);
+                           Describe(result.settings));
+              ToProto(result.settings, response);
               return grpc::Status::OK;
             });
           }));

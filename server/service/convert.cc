@@ -9,6 +9,7 @@ void ToProto(const NetworkSettings& in, v1::NetworkSettings* out) {
   out->set_online_threshold_ms(in.online_threshold.count());
   out->set_sync_interval_ms(in.sync_interval.count());
   out->set_updated_at_ms(ToUnixMillis(in.updated_at));
+  out->set_room_timeout_ms(in.room_timeout.count());
 }
 
 void ToProto(const UserSettings& in, v1::UserPresenceSettings* out) {

@@ -182,8 +182,13 @@ grpc::ServerUnaryReactor* PresenceServiceImpl::Leave(
             !status.ok()) {
           return status;
         }
+        if (request.grace_ms() < 0 || request.grace_ms() > kMaxLeaveGraceMs) {
+          return Invalid("grace_ms must be between 0 and " +
+                         std::to_string(kMaxLeaveGraceMs) + ", got " +
+                         std::to_string(request.grace_ms()));
+        }
         store_.Leave(session.user_id, session.device_id, request.user(),
-                     room_ids, now);
+                     room_ids, Millis(request.grace_ms()), now);
         return grpc::Status::OK;
       });
 }

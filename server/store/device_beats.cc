@@ -26,6 +26,11 @@ bool DeviceBeats::Remove(const std::string& device_id) {
   return true;
 }
 
+bool DeviceBeats::Contains(const std::string& device_id) const {
+  return std::any_of(beats_.begin(), beats_.end(),
+                     [&](auto& b) { return b.device_id == device_id; });
+}
+
 void DeviceBeats::DropStale(Time cutoff) {
   beats_.erase(
       std::remove_if(beats_.begin(), beats_.end(),

@@ -18,6 +18,8 @@ class DeviceBeats {
   // Forgets a device; returns whether it was there.
   bool Remove(const std::string& device_id);
 
+  bool Contains(const std::string& device_id) const;
+
   // Drops devices whose last heartbeat is at or before `cutoff`.
   void DropStale(Time cutoff);
 

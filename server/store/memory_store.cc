@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "store/settings_rules.h"
+
 namespace presence::server {
 
 // Indexes hold last-heartbeat times rather than deadlines, so a threshold
@@ -15,16 +17,26 @@ void MemoryStore::SetListener(StoreListener* listener) {
   listener_ = listener;
 }
 
-Time MemoryStore::StaleCutoff(Time now) const {
+Time MemoryStore::UserCutoff(Time now) const {
   return now - settings_.online_threshold;
 }
 
+Time MemoryStore::RoomCutoff(Time now) const {
+  return now - settings_.room_timeout;
+}
+
 void MemoryStore::Expire(Time now) {
-  const Time cutoff = StaleCutoff(now);
-  while (OnlineUser* user = users_by_heartbeat_.EarliestAtOrBefore(cutoff)) {
+  while (auto due = grace_leaves_.TakeDue(now)) {
+    LeaveTarget(*due, Millis(0), now);
+  }
+  const Time user_cutoff = UserCutoff(now);
+  while (OnlineUser* user =
+             users_by_heartbeat_.EarliestAtOrBefore(user_cutoff)) {
     TakeUserOffline(*user);
   }
-  while (Viewer* viewer = viewers_by_heartbeat_.EarliestAtOrBefore(cutoff)) {
+  const Time room_cutoff = RoomCutoff(now);
+  while (Viewer* viewer =
+             viewers_by_heartbeat_.EarliestAtOrBefore(room_cutoff)) {
     RemoveViewer(*viewer);
   }
   while (SessionEntry* entry = sessions_by_expiry_.EarliestAtOrBefore(now)) {
@@ -89,28 +101,18 @@ NetworkSettings MemoryStore::GetNetworkSettings(Time now) {
   return settings_;
 }
 
-NetworkSettings MemoryStore::UpdateNetworkSettings(
+SettingsUpdateResult MemoryStore::UpdateNetworkSettings(
     const NetworkSettingsUpdate& update, Time now) {
   std::lock_guard lock(mu_);
-  if (update.presence_enabled) {
-    settings_.presence_enabled = *update.presence_enabled;
-  }
-  if (update.user_heartbeat_interval) {
-    settings_.user_heartbeat_interval = *update.user_heartbeat_interval;
-  }
-  if (update.room_heartbeat_interval) {
-    settings_.room_heartbeat_interval = *update.room_heartbeat_interval;
-  }
-  if (update.online_threshold) {
-    settings_.online_threshold = *update.online_threshold;
-  }
-  if (update.sync_interval) settings_.sync_interval = *update.sync_interval;
+  NetworkSettings merged = Merge(settings_, update);
+  if (auto conflict = CheckUpdate(merged, update)) return {settings_, conflict};
+  settings_ = merged;
   settings_.updated_at = now;
   if (listener_ != nullptr) listener_->OnNetworkSettings(settings_);
-  // A shorter threshold may expire presences right away.
+  // A shorter threshold or timeout may expire presences right away.
   Expire(now);
   Publish();
-  return settings_;
+  return {settings_, std::nullopt};
 }
 
 UserSettings MemoryStore::GetUserSettings(const std::string& user_id,
@@ -171,7 +173,12 @@ void MemoryStore::BeatUser(const std::string& user_id,
                            const std::string& device_id, Time now) {
   auto [it, inserted] = online_users_.try_emplace(user_id);
   OnlineUser& user = it->second;
-  user.devices.Beat(device_id, now, StaleCutoff(now));
+  user.devices.Beat(device_id, now, UserCutoff(now));
+  // The beat cancels the device's graceful leave; with none pending (the
+  // usual case) there is no key to build.
+  if (!grace_leaves_.empty()) {
+    grace_leaves_.Cancel({std::nullopt, user_id, device_id});
+  }
   const Time latest = user.devices.Latest();
   if (inserted) {
     user.user_id = &it->first;
@@ -192,7 +199,10 @@ void MemoryStore::BeatRoom(const std::string& room_id,
   if (new_room) room.room_id = &room_it->first;
   auto [it, inserted] = room.viewers.try_emplace(user_id);
   Viewer& viewer = it->second;
-  viewer.devices.Beat(device_id, now, StaleCutoff(now));
+  viewer.devices.Beat(device_id, now, RoomCutoff(now));
+  if (!grace_leaves_.empty()) {
+    grace_leaves_.Cancel({room_id, user_id, device_id});
+  }
   const Time latest = viewer.devices.Latest();
   if (inserted) {
     viewer.room = &room;
@@ -209,23 +219,51 @@ void MemoryStore::BeatRoom(const std::string& room_id,
 
 void MemoryStore::Leave(const std::string& user_id,
                         const std::string& device_id, bool user,
-                        const std::vector<std::string>& room_ids, Time now) {
+                        const std::vector<std::string>& room_ids, Millis grace,
+                        Time now) {
   std::lock_guard lock(mu_);
   Expire(now);
-  if (user) LeaveUser(user_id, device_id, now);
+  if (user) LeaveTarget({std::nullopt, user_id, device_id}, grace, now);
   for (const auto& room_id : room_ids) {
-    LeaveRoom(room_id, user_id, device_id, now);
+    LeaveTarget({room_id, user_id, device_id}, grace, now);
   }
   Publish();
 }
 
-void MemoryStore::LeaveUser(const std::string& user_id,
-                            const std::string& device_id, Time now) {
+MemoryStore::OnlineUser* MemoryStore::FindUser(const std::string& user_id) {
   const auto it = online_users_.find(user_id);
-  if (it == online_users_.end()) return;
-  OnlineUser& user = it->second;
+  return it == online_users_.end() ? nullptr : &it->second;
+}
+
+MemoryStore::Viewer* MemoryStore::FindViewer(const std::string& room_id,
+                                             const std::string& user_id) {
+  const auto room_it = rooms_.find(room_id);
+  if (room_it == rooms_.end()) return nullptr;
+  const auto it = room_it->second.viewers.find(user_id);
+  return it == room_it->second.viewers.end() ? nullptr : &it->second;
+}
+
+void MemoryStore::LeaveTarget(const DeviceTarget& target, Millis grace,
+                              Time now) {
+  auto leave = [&](auto* presence) {  // an OnlineUser or a Viewer
+    if (presence == nullptr) return;
+    if (grace == Millis(0)) {
+      RemoveDevice(*presence, target.device_id, now);
+    } else if (presence->devices.Contains(target.device_id)) {
+      grace_leaves_.Schedule(target, now + grace);
+    }
+  };
+  if (target.room_id) {
+    leave(FindViewer(*target.room_id, target.user_id));
+  } else {
+    leave(FindUser(target.user_id));
+  }
+}
+
+void MemoryStore::RemoveDevice(OnlineUser& user, const std::string& device_id,
+                               Time now) {
   if (!user.devices.Remove(device_id)) return;
-  user.devices.DropStale(StaleCutoff(now));
+  user.devices.DropStale(UserCutoff(now));
   if (user.devices.empty()) {
     TakeUserOffline(user);
     return;
@@ -234,16 +272,10 @@ void MemoryStore::LeaveUser(const std::string& user_id,
   user.position = users_by_heartbeat_.Move(user.position, user.last_heartbeat);
 }
 
-void MemoryStore::LeaveRoom(const std::string& room_id,
-                            const std::string& user_id,
-                            const std::string& device_id, Time now) {
-  const auto room_it = rooms_.find(room_id);
-  if (room_it == rooms_.end()) return;
-  const auto it = room_it->second.viewers.find(user_id);
-  if (it == room_it->second.viewers.end()) return;
-  Viewer& viewer = it->second;
+void MemoryStore::RemoveDevice(Viewer& viewer, const std::string& device_id,
+                               Time now) {
   if (!viewer.devices.Remove(device_id)) return;
-  viewer.devices.DropStale(StaleCutoff(now));
+  viewer.devices.DropStale(RoomCutoff(now));
   if (viewer.devices.empty()) {
     RemoveViewer(viewer);
     return;

@@ -1,5 +1,6 @@
 // The in-memory PresenceStore: one process, one mutex. Every call first
-// expires what is due at `now`, so reads never see a stale presence.
+// expires what is due at `now` (graceful leaves included), so reads never see
+// a stale presence.
 #pragma once
 
 #include <map>
@@ -7,6 +8,7 @@
 #include <unordered_map>
 
 #include "store/device_beats.h"
+#include "store/grace_leaves.h"
 #include "store/presence_store.h"
 #include "store/time_index.h"
 
@@ -24,8 +26,8 @@ class MemoryStore final : public PresenceStore {
                                      Time now) override;
 
   NetworkSettings GetNetworkSettings(Time now) override;
-  NetworkSettings UpdateNetworkSettings(const NetworkSettingsUpdate& update,
-                                        Time now) override;
+  SettingsUpdateResult UpdateNetworkSettings(
+      const NetworkSettingsUpdate& update, Time now) override;
   UserSettings GetUserSettings(const std::string& user_id, Time now) override;
   UserSettings SetUserPresenceEnabled(const std::string& user_id, bool enabled,
                                       Time now) override;
@@ -35,7 +37,7 @@ class MemoryStore final : public PresenceStore {
                             const std::vector<std::string>& room_ids,
                             Time now) override;
   void Leave(const std::string& user_id, const std::string& device_id,
-             bool user, const std::vector<std::string>& room_ids,
+             bool user, const std::vector<std::string>& room_ids, Millis grace,
              Time now) override;
 
   std::vector<UserPresence> GetUserPresence(
@@ -86,16 +88,23 @@ class MemoryStore final : public PresenceStore {
   // with Publish().
   void Expire(Time now);
   void Publish();
-  Time StaleCutoff(Time now) const;
+  // Devices whose last heartbeat is at or before these have expired.
+  Time UserCutoff(Time now) const;
+  Time RoomCutoff(Time now) const;
+
+  OnlineUser* FindUser(const std::string& user_id);
+  Viewer* FindViewer(const std::string& room_id, const std::string& user_id);
 
   void BeatUser(const std::string& user_id, const std::string& device_id,
                 Time now);
   void BeatRoom(const std::string& room_id, const std::string& user_id,
                 const std::string& device_id, Time now);
-  void LeaveUser(const std::string& user_id, const std::string& device_id,
-                 Time now);
-  void LeaveRoom(const std::string& room_id, const std::string& user_id,
-                 const std::string& device_id, Time now);
+  // Leaves now (grace 0), or schedules a graceful leave.
+  void LeaveTarget(const DeviceTarget& target, Millis grace, Time now);
+  // Forgets one device of a presence now, ending it when no live device
+  // is left.
+  void RemoveDevice(OnlineUser& user, const std::string& device_id, Time now);
+  void RemoveDevice(Viewer& viewer, const std::string& device_id, Time now);
   void TakeUserOffline(OnlineUser& user);
   void RemoveViewer(Viewer& viewer);
 
@@ -114,6 +123,8 @@ class MemoryStore final : public PresenceStore {
 
   std::unordered_map<std::string, Room> rooms_;  // rooms with viewers
   TimeIndex<Viewer> viewers_by_heartbeat_;
+
+  GraceLeaves grace_leaves_;
 
   PresenceChanges pending_;  // transitions of the current call
 };

@@ -6,9 +6,11 @@
 //   time, replicas agree on time through their callers).
 // - A heartbeat is one call for the user and all rooms (one round trip).
 // - Counts are O(1), reads O(result).
-// - Online means: last heartbeat within the network's online threshold. A
-//   user or viewer is alive while any of its devices is. Expiry is lazy on
-//   every call and driven by Sweep() between calls.
+// - A user is online while their last user heartbeat is within the online
+//   threshold; a room viewer is counted while their last heartbeat for that
+//   room is within the room timeout. A user or viewer is alive while any of
+//   its devices is. Expiry is lazy on every call and driven by Sweep()
+//   between calls.
 // - Changes (settings, online/offline transitions, room count changes) are
 //   reported to the StoreListener, in the order they happened. The in-memory
 //   store calls it synchronously; the Redis store feeds it from pub/sub, on
@@ -33,6 +35,7 @@ struct NetworkSettings {
   Millis user_heartbeat_interval{20'000};
   Millis room_heartbeat_interval{300'000};
   Millis online_threshold{60'000};
+  Millis room_timeout{600'000};  // DefaultRoomTimeout(room_heartbeat_interval)
   Millis sync_interval{15'000};
   Time updated_at{};
 };
@@ -43,7 +46,32 @@ struct NetworkSettingsUpdate {
   std::optional<Millis> user_heartbeat_interval;
   std::optional<Millis> room_heartbeat_interval;
   std::optional<Millis> online_threshold;
+  std::optional<Millis> room_timeout;
   std::optional<Millis> sync_interval;
+};
+
+// The settings the rules of store/settings_rules.h name.
+enum class Setting {
+  kUserHeartbeatInterval,
+  kOnlineThreshold,
+  kRoomHeartbeatInterval,
+  kRoomTimeout,
+};
+
+// A timeout that is not longer than the interval it covers.
+struct SettingsConflict {
+  Setting blamed;  // of the two, the one the caller set more firmly
+  Setting other;
+  Millis blamed_value;
+  Millis other_value;
+  bool other_set = false;  // whether the caller set the other one too
+};
+
+// What UpdateNetworkSettings did.
+struct SettingsUpdateResult {
+  NetworkSettings settings;  // in force after the call
+  // Set when the update was refused; then nothing changed.
+  std::optional<SettingsConflict> refused;
 };
 
 struct UserSettings {
@@ -136,7 +164,10 @@ class PresenceStore {
                                              Time now) = 0;
 
   virtual NetworkSettings GetNetworkSettings(Time now) = 0;
-  virtual NetworkSettings UpdateNetworkSettings(
+  // Changes the fields `update` sets, unless the result would break the
+  // rules of settings_rules.h: then it changes nothing and says why. The
+  // check and the change are one atomic step, even between replicas.
+  virtual SettingsUpdateResult UpdateNetworkSettings(
       const NetworkSettingsUpdate& update, Time now) = 0;
 
   virtual UserSettings GetUserSettings(const std::string& user_id,
@@ -152,10 +183,16 @@ class PresenceStore {
                                     const std::vector<std::string>& room_ids,
                                     Time now) = 0;
   // Removes (user_id, device_id) from user presence (when `user`) and from
-  // the rooms now; the user stays while another device still beats.
+  // the rooms; the user stays while another device still beats. With a
+  // grace of 0, now. Otherwise each of these presences of this device ends
+  // at now + grace unless this device heartbeats that same target first (a
+  // restarting daemon), and never later than expiry would end it; until
+  // then the device still counts. The transitions are reported when it
+  // ends, as for a leave without grace. The in-memory store ends it exactly
+  // at the deadline; the Redis store at the first Sweep() from then on.
   virtual void Leave(const std::string& user_id, const std::string& device_id,
                      bool user, const std::vector<std::string>& room_ids,
-                     Time now) = 0;
+                     Millis grace, Time now) = 0;
 
   // In request order; unknown ids are offline with no heartbeat.
   virtual std::vector<UserPresence> GetUserPresence(

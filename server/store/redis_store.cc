@@ -4,6 +4,8 @@
 
 #include <random>
 
+#include "store/settings_rules.h"
+
 namespace presence::server {
 namespace {
 
@@ -13,6 +15,7 @@ namespace scripts = redis_scripts;
 // ("\x1e"), fields by US ("\x1f"); ids cannot contain either (they are
 // control characters), and an id is always the last field.
 //   S US enabled US user_hb US room_hb US threshold US sync US updated_at
+//     US room_timeout           (without room_timeout from older servers)
 //   E US enabled US enabled_at US user
 //   U US online US last_heartbeat US user
 //   R US count US room
@@ -21,6 +24,12 @@ constexpr char kRecordSep = '\x1e';
 constexpr char kFieldSep = '\x1f';
 constexpr std::size_t kMaxCachedSessions = 100'000;
 constexpr int kSweepBatch = 1000;
+// Settings updates racing each other: each try reads again, so one of them
+// wins every round; this bounds the rounds one update waits.
+constexpr int kSettingsUpdateTries = 100;
+// Settings in replies and change records: enabled, user interval, room
+// interval, online threshold, sync interval, updated at, room timeout.
+constexpr std::size_t kSettingsValues = 7;
 // Kept in Redis this much longer than the session lives, so replica clocks
 // a little ahead of Redis' still find it; FindSession checks the expiry.
 constexpr Millis kSessionSlack{60'000};
@@ -57,6 +66,7 @@ const redisReply* Array(const Reply& reply, std::size_t min_size,
   return reply.get();
 }
 
+// The kSettingsValues values from array->element[first] on.
 NetworkSettings SettingsFrom(const redisReply* array, std::size_t first,
                              const char* what) {
   auto at = [&](std::size_t i) { return Int(array->element[first + i], what); };
@@ -67,7 +77,22 @@ NetworkSettings SettingsFrom(const redisReply* array, std::size_t first,
   settings.online_threshold = Millis(at(3));
   settings.sync_interval = Millis(at(4));
   settings.updated_at = FromMs(at(5));
+  settings.room_timeout = Millis(at(6));
   return settings;
+}
+
+// Appends the kSettingsValues values, in SettingsFrom's order.
+void AppendSettings(const NetworkSettings& settings,
+                    std::vector<std::string>* argv) {
+  for (std::int64_t value :
+       {std::int64_t{settings.presence_enabled ? 1 : 0},
+        std::int64_t{settings.user_heartbeat_interval.count()},
+        std::int64_t{settings.room_heartbeat_interval.count()},
+        std::int64_t{settings.online_threshold.count()},
+        std::int64_t{settings.sync_interval.count()}, Ms(settings.updated_at),
+        std::int64_t{settings.room_timeout.count()}}) {
+    argv->push_back(std::to_string(value));
+  }
 }
 
 std::vector<std::string_view> Split(std::string_view text, char sep) {
@@ -146,16 +171,9 @@ void RedisStore::Seed(Time now) {
     seed = known_settings_;
   }
   std::vector<std::string> argv = Args(now);
-  for (std::int64_t value :
-       {std::int64_t{seed.presence_enabled ? 1 : 0},
-        std::int64_t{seed.user_heartbeat_interval.count()},
-        std::int64_t{seed.room_heartbeat_interval.count()},
-        std::int64_t{seed.online_threshold.count()},
-        std::int64_t{seed.sync_interval.count()}, Ms(seed.updated_at)}) {
-    argv.push_back(std::to_string(value));
-  }
+  AppendSettings(seed, &argv);
   const Reply reply = pool_.Eval(scripts::kSeedSettings, argv);
-  Remember(SettingsFrom(Array(reply, 6, "seed"), 0, "seed"));
+  Remember(SettingsFrom(Array(reply, kSettingsValues, "seed"), 0, "seed"));
 }
 
 Reply RedisStore::Eval(scripts::Id script,
@@ -215,29 +233,42 @@ std::optional<Session> RedisStore::FindSession(const std::string& token,
   return session;
 }
 
-NetworkSettings RedisStore::GetNetworkSettings(Time now) {
+RedisStore::VersionedSettings RedisStore::ReadSettings(Time now) {
   const Reply reply = Eval(scripts::kGetSettings, Args(now));
-  NetworkSettings settings =
-      SettingsFrom(Array(reply, 6, "get settings"), 0, "get settings");
-  Remember(settings);
-  return settings;
+  const redisReply* array = Array(reply, kSettingsValues + 1, "get settings");
+  VersionedSettings read{SettingsFrom(array, 0, "get settings"),
+                         Int(array->element[kSettingsValues], "get settings")};
+  Remember(read.settings);
+  return read;
 }
 
-NetworkSettings RedisStore::UpdateNetworkSettings(
+NetworkSettings RedisStore::GetNetworkSettings(Time now) {
+  return ReadSettings(now).settings;
+}
+
+SettingsUpdateResult RedisStore::UpdateNetworkSettings(
     const NetworkSettingsUpdate& update, Time now) {
-  std::vector<std::string> argv = Args(now);
-  argv.push_back(
-      update.presence_enabled ? (*update.presence_enabled ? "1" : "0") : "");
-  for (const auto& field :
-       {update.user_heartbeat_interval, update.room_heartbeat_interval,
-        update.online_threshold, update.sync_interval}) {
-    argv.push_back(field ? std::to_string(field->count()) : "");
+  for (int tries = 0; tries < kSettingsUpdateTries; ++tries) {
+    const VersionedSettings current = ReadSettings(now);
+    NetworkSettings merged = Merge(current.settings, update);
+    if (auto conflict = CheckUpdate(merged, update)) {
+      return {current.settings, conflict};
+    }
+    merged.updated_at = now;
+    std::vector<std::string> argv = Args(now);
+    argv.push_back(std::to_string(current.version));
+    AppendSettings(merged, &argv);
+    const Reply reply = Eval(scripts::kUpdateSettings, argv);
+    if (reply->type == REDIS_REPLY_ARRAY && reply->elements == 0) {
+      continue;  // another update came first: check against that one
+    }
+    NetworkSettings settings = SettingsFrom(
+        Array(reply, kSettingsValues, "update settings"), 0, "update settings");
+    Remember(settings);
+    return {settings, std::nullopt};
   }
-  const Reply reply = Eval(scripts::kUpdateSettings, argv);
-  NetworkSettings settings =
-      SettingsFrom(Array(reply, 6, "update settings"), 0, "update settings");
-  Remember(settings);
-  return settings;
+  throw std::runtime_error(
+      "network settings kept changing under this update; try again");
 }
 
 UserSettings RedisStore::GetUserSettings(const std::string& user_id, Time now) {
@@ -273,7 +304,7 @@ HeartbeatResult RedisStore::Heartbeat(const std::string& user_id,
   argv.push_back(user ? "1" : "0");
   argv.insert(argv.end(), room_ids.begin(), room_ids.end());
   const Reply reply = Eval(scripts::kHeartbeat, argv);
-  const redisReply* array = Array(reply, 7, "heartbeat");
+  const redisReply* array = Array(reply, 1 + kSettingsValues, "heartbeat");
   HeartbeatResult result;
   switch (Int(array->element[0], "heartbeat")) {
     case 0:
@@ -292,11 +323,12 @@ HeartbeatResult RedisStore::Heartbeat(const std::string& user_id,
 
 void RedisStore::Leave(const std::string& user_id, const std::string& device_id,
                        bool user, const std::vector<std::string>& room_ids,
-                       Time now) {
+                       Millis grace, Time now) {
   std::vector<std::string> argv = Args(now);
   argv.push_back(user_id);
   argv.push_back(device_id);
   argv.push_back(user ? "1" : "0");
+  argv.push_back(std::to_string(grace.count()));
   argv.insert(argv.end(), room_ids.begin(), room_ids.end());
   Eval(scripts::kLeave, argv);
 }
@@ -448,7 +480,8 @@ void RedisStore::OnMessage(std::string_view message) {
         }
         break;
       case 'S':
-        if (f.size() == 7) {
+        if (f.size() == 1 + kSettingsValues ||
+            f.size() == kSettingsValues) {  // from an older server
           flush();
           NetworkSettings settings;
           settings.presence_enabled = f[1] == "1";
@@ -457,6 +490,10 @@ void RedisStore::OnMessage(std::string_view message) {
           settings.online_threshold = Millis(ToInt(f[4]));
           settings.sync_interval = Millis(ToInt(f[5]));
           settings.updated_at = FromMs(ToInt(f[6]));
+          settings.room_timeout =
+              f.size() > kSettingsValues
+                  ? Millis(ToInt(f[7]))
+                  : DefaultRoomTimeout(settings.room_heartbeat_interval);
           Remember(settings);
           if (listener_ != nullptr) listener_->OnNetworkSettings(settings);
         }

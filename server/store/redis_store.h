@@ -4,8 +4,12 @@
 // - Every call is one EVALSHA of a Lua script (redis_scripts.cc), so it is
 //   atomic and one round trip; a heartbeat for a user and many rooms too.
 // - Expiry: sorted sets scored by last heartbeat; reads and counts filter by
-//   score (exact to the threshold, never a scan), and Sweep() removes what
-//   is due, in bounded batches.
+//   score (exact to the threshold or timeout, never a scan), and Sweep()
+//   removes what is due, in bounded batches. Graceful leaves wait in a
+//   sorted set scored by deadline, which Sweep() ends.
+// - Settings updates are read, merged and checked here (the rules live in
+//   C++ only), then written only if no other update came in between (a
+//   version in the settings hash); otherwise read again.
 // - Changes (settings, online/offline transitions, room counts) are
 //   published by the script that made them, on one channel; every replica,
 //   this one included, subscribes and feeds its StoreListener from that
@@ -56,8 +60,8 @@ class RedisStore final : public PresenceStore {
                                      Time now) override;
 
   NetworkSettings GetNetworkSettings(Time now) override;
-  NetworkSettings UpdateNetworkSettings(const NetworkSettingsUpdate& update,
-                                        Time now) override;
+  SettingsUpdateResult UpdateNetworkSettings(
+      const NetworkSettingsUpdate& update, Time now) override;
   UserSettings GetUserSettings(const std::string& user_id, Time now) override;
   UserSettings SetUserPresenceEnabled(const std::string& user_id, bool enabled,
                                       Time now) override;
@@ -67,7 +71,7 @@ class RedisStore final : public PresenceStore {
                             const std::vector<std::string>& room_ids,
                             Time now) override;
   void Leave(const std::string& user_id, const std::string& device_id,
-             bool user, const std::vector<std::string>& room_ids,
+             bool user, const std::vector<std::string>& room_ids, Millis grace,
              Time now) override;
 
   std::vector<UserPresence> GetUserPresence(
@@ -94,7 +98,13 @@ class RedisStore final : public PresenceStore {
   bool WaitSubscribed(Millis timeout);
 
  private:
+  struct VersionedSettings {
+    NetworkSettings settings;
+    std::int64_t version = 0;  // counts the updates
+  };
+
   std::vector<std::string> Args(Time now) const;
+  VersionedSettings ReadSettings(Time now);
   // Eval, seeding the settings again (once) when Redis lost them.
   Reply Eval(redis_scripts::Id script, const std::vector<std::string>& argv);
   void Seed(Time now);

@@ -24,11 +24,12 @@ namespace presence::testing {
 namespace pb = ::presence::v1;
 using std::chrono::milliseconds;
 
-// Heartbeats every 50 ms, but a 3 s online threshold: a count that drops
-// within a few hundred ms was dropped by a leave, not by expiry.
+// Heartbeats every 50 ms, but a 3 s online threshold and room timeout: a
+// count that drops within a few hundred ms was dropped by a leave, not by
+// expiry.
 inline const std::vector<std::string> kE2eServerFlags = {
     "--user-heartbeat-interval=50ms", "--room-heartbeat-interval=50ms",
-    "--online-threshold=3s", "--sweep-interval=50ms"};
+    "--online-threshold=3s", "--room-timeout=3s", "--sweep-interval=50ms"};
 
 // A session of its own on the presence-server (user "observer", which never
 // sends heartbeats): reads what the server itself believes.

@@ -26,11 +26,12 @@ namespace presence::testing {
 namespace pb = ::presence::v1;
 using std::chrono::milliseconds;
 
-// Heartbeats every 50 ms, but the online threshold is long (3 s): a count
-// that drops within a few hundred ms was dropped by a leave, not by expiry.
+// Heartbeats every 50 ms, but the online threshold and the room timeout are
+// long (3 s): a count that drops within a few hundred ms was dropped by a
+// leave, not by expiry.
 inline const std::vector<std::string> kFastServerFlags = {
     "--user-heartbeat-interval=50ms", "--room-heartbeat-interval=50ms",
-    "--online-threshold=3s", "--sweep-interval=50ms"};
+    "--online-threshold=3s", "--room-timeout=3s", "--sweep-interval=50ms"};
 
 // The server's shipped settings (every interval and timeout, and its sweep)
 // divided by `factor`: tests run in milliseconds with the real ratios, so a

@@ -2,8 +2,8 @@
 // unix socket), two presence-server replicas A and B sharing it, and presenced
 // connected to A. Everything is read back through B, so it can only be seen
 // if the daemon's heartbeats and leaves reached the shared store. Heartbeats
-// every 50 ms and a 3 s online threshold (kFastServerFlags): a count that
-// drops within 1 s was dropped by a leave, not by expiry.
+// every 50 ms and a 3 s online threshold and room timeout (kFastServerFlags):
+// a count that drops within 1 s was dropped by a leave, not by expiry.
 #include "daemon_fixture.h"
 #include "support/redis_server_process.h"
 #include "support/upstream_client.h"

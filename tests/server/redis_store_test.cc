@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <mutex>
+#include <thread>
 
 #include "support/redis_server_process.h"
 #include "support/wait.h"
@@ -57,7 +58,10 @@ class RedisStoreTest : public ::testing::Test {
     if (!RedisServerProcess::Available()) GTEST_SKIP() << "no redis-server";
     redis_ = std::make_unique<RedisServerProcess>();
     prefix_ = FreshPrefix();
+    settings_.user_heartbeat_interval = Millis(100);
     settings_.online_threshold = Millis(1000);
+    settings_.room_heartbeat_interval = Millis(500);
+    settings_.room_timeout = Millis(1000);
   }
 
   std::unique_ptr<RedisStore> Replica(NetworkSettings settings) {
@@ -107,7 +111,7 @@ TEST_F(RedisStoreTest, ReplicasShareSessionsSettingsAndPresence) {
   EXPECT_EQ(b->RoomViewerCounts({"r1", "r2", "r3"}, At(20)),
             (std::vector<std::int64_t>{1, 1, 0}));
   b->Heartbeat("alice", "tv", false, {"r1"}, At(500));
-  a->Leave("alice", "phone", false, {"r1"}, At(600));
+  a->Leave("alice", "phone", false, {"r1"}, Millis(0), At(600));
   EXPECT_EQ(a->RoomViewerCount("r1", At(600)), 1) << "the tv still watches";
   EXPECT_EQ(b->RoomViewerCount("r1", At(1500)), 0) << "expired, unswept";
 }
@@ -222,6 +226,58 @@ TEST_F(RedisStoreTest, RedisDownMeansUnavailableAndRecoveryIsAutomatic) {
   std::lock_guard lock(heard.mu);
   ASSERT_GE(heard.settings_.size(), 2u) << "settings re-sent on resubscribe";
   EXPECT_EQ(heard.settings_.back().sync_interval, Millis(4321));
+}
+
+TEST_F(RedisStoreTest,
+       SettingsWithoutARoomTimeoutTimeOutRoomsAtTwiceTheInterval) {
+  // As a server older than the room timeout wrote them.
+  RedisPool pool({redis_->address(), Millis(500), 1});
+  pool.Command({"HSET", "{" + prefix_ + "}:settings", "presence_enabled", "1",
+                "user_heartbeat_interval_ms", "100",
+                "room_heartbeat_interval_ms", "400", "online_threshold_ms",
+                "1000", "sync_interval_ms", "100", "updated_at_ms", "0"});
+  auto a = Replica();
+  EXPECT_EQ(a->GetNetworkSettings(At(0)).room_timeout, Millis(800));
+  a->Heartbeat("bob", "tv", false, {"r1"}, At(0));
+  EXPECT_EQ(a->RoomViewerCount("r1", At(799)), 1);
+  EXPECT_EQ(a->RoomViewerCount("r1", At(800)), 0);
+
+  NetworkSettingsUpdate update;
+  update.room_timeout = Millis(300);
+  const SettingsUpdateResult result = a->UpdateNetworkSettings(update, At(0));
+  ASSERT_TRUE(result.refused) << "checked against the derived timeout too";
+  EXPECT_EQ(result.refused->other_value, Millis(400));
+}
+
+TEST_F(RedisStoreTest, RacingUpdatesNeverCombineIntoSettingsThatBreakTheRules) {
+  // Each update alone keeps the rules (room interval 500ms < timeout 1s),
+  // both together would not: one of them must be refused, every round.
+  auto a = Replica();
+  auto b = Replica();
+  NetworkSettingsUpdate reset, longer_interval, shorter_timeout;
+  reset.room_heartbeat_interval = Millis(500);
+  reset.room_timeout = Millis(1000);
+  longer_interval.room_heartbeat_interval = Millis(900);
+  shorter_timeout.room_timeout = Millis(800);
+  for (int round = 0; round < 50; ++round) {
+    ASSERT_FALSE(a->UpdateNetworkSettings(reset, At(round)).refused);
+    std::atomic<bool> go{false};
+    SettingsUpdateResult from_b;
+    std::thread racer([&] {
+      while (!go) {
+      }
+      from_b = b->UpdateNetworkSettings(shorter_timeout, At(round));
+    });
+    go = true;
+    const SettingsUpdateResult from_a =
+        a->UpdateNetworkSettings(longer_interval, At(round));
+    racer.join();
+    EXPECT_NE(from_a.refused.has_value(), from_b.refused.has_value())
+        << "round " << round;
+    const NetworkSettings settings = a->GetNetworkSettings(At(round));
+    ASSERT_LT(settings.room_heartbeat_interval, settings.room_timeout)
+        << "round " << round;
+  }
 }
 
 }  // namespace

@@ -9,10 +9,12 @@
 
 namespace presence::testing {
 
-// Threshold 300ms and a 50ms sweep: expiry shows within ~350ms.
+// Threshold and room timeout 300ms and a 50ms sweep: expiry shows within
+// ~350ms.
 inline const std::vector<std::string> kFastFlags = {
     "--online-threshold=300ms", "--sweep-interval=50ms",
-    "--user-heartbeat-interval=100ms", "--room-heartbeat-interval=100ms"};
+    "--user-heartbeat-interval=100ms", "--room-heartbeat-interval=100ms",
+    "--room-timeout=300ms"};
 
 class ServiceTest : public ::testing::Test {
  protected:
@@ -49,9 +51,11 @@ class ServiceTest : public ::testing::Test {
   }
 
   grpc::Status Leave(const std::string& token, bool user,
-                     const std::vector<std::string>& rooms) {
+                     const std::vector<std::string>& rooms,
+                     std::int64_t grace_ms = 0) {
     v1::LeaveRequest request;
     request.set_user(user);
+    request.set_grace_ms(grace_ms);
     for (const auto& room : rooms) request.add_room_ids(room);
     v1::LeaveResponse response;
     return client_.presence().Leave(UpstreamClient::Context(token).get(),
@@ -75,6 +79,16 @@ class ServiceTest : public ::testing::Test {
     v1::NetworkSettings ignored;
     return client_.admin().UpdateNetworkSettings(
         context.get(), request, response ? response : &ignored);
+  }
+
+  v1::NetworkSettings NetworkSettings() {
+    auto context = UpstreamClient::Context();
+    context->AddMetadata("authorization", server_.admin_authorization());
+    v1::NetworkSettings settings;
+    const grpc::Status status =
+        client_.admin().GetNetworkSettings(context.get(), {}, &settings);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return settings;
   }
 
   PresenceServerProcess server_;

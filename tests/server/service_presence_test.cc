@@ -113,5 +113,46 @@ TEST_F(ServiceTest, SilentViewerExpiresWithinThresholdPlusSweep) {
   EXPECT_LT(gone_after, milliseconds(1000));
 }
 
+TEST_F(ServiceTest, RoomIntervalAndTimeoutChangeTogether) {
+  v1::UpdateNetworkSettingsRequest request;
+  request.set_room_heartbeat_interval_ms(1000);
+  request.set_room_timeout_ms(2000);
+  v1::NetworkSettings settings;
+  const grpc::Status status = UpdateSettings(request, &settings);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(settings.room_heartbeat_interval_ms(), 1000);
+  EXPECT_EQ(settings.room_timeout_ms(), 2000);
+
+  const std::string token = Login("alice");
+  v1::HeartbeatResponse response;
+  ASSERT_TRUE(Heartbeat(token, false, {"r1"}, &response).ok());
+  EXPECT_EQ(response.network().room_timeout_ms(), 2000) << "clients see it";
+}
+
+// Timeouts long enough (3s) that a count dropping within a second was
+// dropped by the graceful leave.
+class GraceServiceTest : public ServiceTest {
+ protected:
+  GraceServiceTest()
+      : ServiceTest(
+            {{"--online-threshold=3s", "--room-timeout=3s",
+              "--user-heartbeat-interval=100ms",
+              "--room-heartbeat-interval=100ms", "--sweep-interval=50ms"},
+             false}) {}
+};
+
+TEST_F(GraceServiceTest, GracefulLeaveEndsTheRoomAfterTheGrace) {
+  const std::string token = Login("alice");
+  ASSERT_TRUE(Heartbeat(token, false, {"r1"}).ok());
+  ASSERT_TRUE(Leave(token, false, {"r1"}, 200).ok());
+  const auto left = std::chrono::steady_clock::now();
+  EXPECT_EQ(RoomCount(token, "r1"), 1) << "counted during the grace";
+  ASSERT_TRUE(WaitUntil([&] { return RoomCount(token, "r1") == 0; },
+                        std::chrono::seconds(3)));
+  const auto gone_after = std::chrono::steady_clock::now() - left;
+  EXPECT_GE(gone_after, milliseconds(190));
+  EXPECT_LT(gone_after, milliseconds(1500));
+}
+
 }  // namespace
 }  // namespace presence::testing

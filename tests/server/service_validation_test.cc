@@ -234,5 +234,50 @@ TEST_F(ValidationTest, AdminChecksIntervals) {
   ExpectInvalid(UpdateSettings(request), "user_heartbeat_interval_ms");
 }
 
+TEST_F(ValidationTest, LeaveChecksGrace) {
+  ExpectInvalid(Leave(token_, false, {"r1"}, -1),
+                "grace_ms must be between 0 and 60000, got -1");
+  ExpectInvalid(Leave(token_, false, {"r1"}, 60'001), "grace_ms");
+  EXPECT_TRUE(Leave(token_, false, {"r1"}, 60'000).ok());
+}
+
+TEST_F(ValidationTest, AdminRefusesTimeoutsNotLongerThanTheirIntervals) {
+  // The server runs user 100ms / threshold 300ms, room 100ms / timeout 300ms.
+  const v1::NetworkSettings before = NetworkSettings();
+  auto request = [](auto&&... setters) {
+    v1::UpdateNetworkSettingsRequest request;
+    (setters(request), ...);
+    return request;
+  };
+  const std::vector<std::pair<v1::UpdateNetworkSettingsRequest, std::string>>
+      cases = {
+          {request([](auto& r) { r.set_room_heartbeat_interval_ms(400); }),
+           "room_heartbeat_interval_ms (400ms) must be shorter than "
+           "room_timeout_ms (300ms); set room_timeout_ms as well"},
+          {request([](auto& r) { r.set_room_timeout_ms(100); }),
+           "room_timeout_ms (100ms) must be longer than "
+           "room_heartbeat_interval_ms (100ms)"},
+          {request([](auto& r) { r.set_user_heartbeat_interval_ms(300); }),
+           "user_heartbeat_interval_ms (300ms) must be shorter than "
+           "online_threshold_ms (300ms)"},
+          {request([](auto& r) { r.set_online_threshold_ms(50); }),
+           "online_threshold_ms (50ms) must be longer than "
+           "user_heartbeat_interval_ms (100ms)"},
+          {request([](auto& r) { r.set_room_heartbeat_interval_ms(1000); },
+                   [](auto& r) { r.set_room_timeout_ms(500); },
+                   [](auto& r) { r.set_sync_interval_ms(7); }),
+           "room_timeout_ms (500ms) must be longer than "
+           "room_heartbeat_interval_ms (1s)"},
+          {request([](auto& r) { r.set_room_timeout_ms(0); }),
+           "room_timeout_ms must be between 1 and"},
+      };
+  for (const auto& [update, message] : cases) {
+    ExpectInvalid(UpdateSettings(update), message);
+  }
+  const v1::NetworkSettings after = NetworkSettings();
+  EXPECT_EQ(after.SerializeAsString(), before.SerializeAsString())
+      << "nothing changed: " << after.ShortDebugString();
+}
+
 }  // namespace
 }  // namespace presence::testing

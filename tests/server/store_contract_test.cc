@@ -30,7 +30,11 @@ struct Factory {
   }
 };
 
+// Rooms time out with users unless a test says otherwise
+// (LongerRoomTimeout), so most tests need not tell the two apart.
 constexpr Millis kThreshold{1000};
+constexpr Millis kRoomTimeout{3000};  // with LongerRoomTimeout()
+constexpr Millis kNoGrace{0};
 const Time kStart{milliseconds(1'700'000'000'000)};
 
 // Records everything the store reports.
@@ -58,7 +62,10 @@ class StoreContractTest : public ::testing::TestWithParam<Factory> {
  protected:
   void SetUp() override {
     NetworkSettings settings;
+    settings.user_heartbeat_interval = Millis(100);
     settings.online_threshold = kThreshold;
+    settings.room_heartbeat_interval = Millis(500);
+    settings.room_timeout = kThreshold;
     store_ = GetParam().make(settings);
     if (!store_) GTEST_SKIP() << GetParam().name << " needs redis-server";
     store_->SetListener(&listener_);
@@ -87,6 +94,25 @@ class StoreContractTest : public ::testing::TestWithParam<Factory> {
   }
   std::int64_t Viewers(const std::string& room, int at) {
     return store_->RoomViewerCount(room, At(at));
+  }
+  std::vector<std::string> ViewerIds(const std::string& room, int at) {
+    std::vector<std::string> ids;
+    for (const auto& viewer :
+         store_->ListRoomViewers(room, "", 10, At(at)).items) {
+      ids.push_back(viewer.user_id);
+    }
+    return ids;
+  }
+  // Graceful leaves end at the latest at the first sweep from their
+  // deadline on (the in-memory store ends them exactly), so tests sweep
+  // before they read.
+  void SweepAt(int at) { store_->Sweep(At(at)); }
+
+  // Rooms outlive users: the room timeout becomes kRoomTimeout.
+  void LongerRoomTimeout() {
+    NetworkSettingsUpdate update;
+    update.room_timeout = kRoomTimeout;
+    ASSERT_FALSE(store_->UpdateNetworkSettings(update, At(0)).refused);
   }
 
   RecordingListener listener_;
@@ -149,9 +175,9 @@ TEST_P(StoreContractTest, RoomCountsUsersNotDevices) {
 TEST_P(StoreContractTest, OneDeviceLeavingKeepsTheViewerWhileAnotherBeats) {
   Beat("alice", "phone", false, {"r1"}, 0);
   Beat("alice", "tv", false, {"r1"}, 0);
-  store_->Leave("alice", "phone", false, {"r1"}, At(100));
+  store_->Leave("alice", "phone", false, {"r1"}, kNoGrace, At(100));
   EXPECT_EQ(Viewers("r1", 100), 1);
-  store_->Leave("alice", "tv", false, {"r1"}, At(200));
+  store_->Leave("alice", "tv", false, {"r1"}, kNoGrace, At(200));
   EXPECT_EQ(Viewers("r1", 200), 0);
 }
 
@@ -161,7 +187,7 @@ TEST_P(StoreContractTest, DeviceThatStoppedDoesNotKeepTheUserAfterLeave) {
   Beat("alice", "tv", true, {"r1"}, 900);
   Beat("alice", "tv", true, {"r1"}, 1500);
   EXPECT_TRUE(Online("alice", 1500));
-  store_->Leave("alice", "tv", true, {"r1"}, At(1600));
+  store_->Leave("alice", "tv", true, {"r1"}, kNoGrace, At(1600));
   EXPECT_FALSE(Online("alice", 1600));
   EXPECT_EQ(Viewers("r1", 1600), 0);
 }
@@ -170,10 +196,10 @@ TEST_P(StoreContractTest, UserLeaveKeepsUserOnlineFromOtherDevice) {
   Enable("alice");
   Beat("alice", "phone", true, {}, 0);
   Beat("alice", "tv", true, {}, 0);
-  store_->Leave("alice", "phone", true, {}, At(10));
+  store_->Leave("alice", "phone", true, {}, kNoGrace, At(10));
   EXPECT_TRUE(Online("alice", 10));
   EXPECT_EQ(store_->OnlineUserCount(At(10)), 1);
-  store_->Leave("alice", "tv", true, {}, At(20));
+  store_->Leave("alice", "tv", true, {}, kNoGrace, At(20));
   EXPECT_FALSE(Online("alice", 20));
   EXPECT_EQ(store_->OnlineUserCount(At(20)), 0);
 }
@@ -241,7 +267,7 @@ TEST_P(StoreContractTest, CountsFollowHeartbeatsLeavesAndExpiry) {
   EXPECT_EQ(store_->OnlineUserCount(At(500)), 3);
   EXPECT_EQ(store_->RoomViewerCounts({"r1", "r2", "r3"}, At(500)),
             (std::vector<std::int64_t>{2, 1, 0}));
-  store_->Leave("c", "d", true, {}, At(600));
+  store_->Leave("c", "d", true, {}, kNoGrace, At(600));
   EXPECT_EQ(store_->OnlineUserCount(At(600)), 2);
   EXPECT_EQ(store_->OnlineUserCount(At(1000)), 1);  // a expired
   EXPECT_EQ(Viewers("r1", 1000), 1);
@@ -287,8 +313,10 @@ TEST_P(StoreContractTest, SettingsUpdatesAreReportedAndApply) {
   NetworkSettingsUpdate update;
   update.online_threshold = Millis(200);
   update.sync_interval = Millis(5);
-  const NetworkSettings settings =
+  const SettingsUpdateResult result =
       store_->UpdateNetworkSettings(update, At(300));
+  ASSERT_FALSE(result.refused);
+  const NetworkSettings& settings = result.settings;
   EXPECT_EQ(settings.online_threshold, Millis(200));
   EXPECT_EQ(settings.sync_interval, Millis(5));
   EXPECT_EQ(settings.updated_at, At(300));
@@ -315,6 +343,171 @@ TEST_P(StoreContractTest,
   EXPECT_FALSE(Online("alice", 20));
   EXPECT_EQ(Beat("alice", "d", true, {}, 30),
             HeartbeatOutcome::kUserNotEnabled);
+}
+
+// ---- Rooms time out with the room timeout, users with the threshold.
+
+TEST_P(StoreContractTest, ViewerOutlivesTheOnlineThresholdUntilTheRoomTimeout) {
+  LongerRoomTimeout();
+  Enable("alice");
+  Beat("alice", "phone", true, {"r1"}, 0);
+  EXPECT_TRUE(Online("alice", 999));
+  EXPECT_FALSE(Online("alice", 1000)) << "the user expires at the threshold";
+  EXPECT_EQ(store_->OnlineUserCount(At(1000)), 0);
+  EXPECT_EQ(Viewers("r1", 1000), 1) << "the viewer does not";
+  EXPECT_EQ(store_->RoomViewerCounts({"r1"}, At(2999)),
+            std::vector<std::int64_t>{1});
+  EXPECT_EQ(ViewerIds("r1", 2999), std::vector<std::string>{"alice"});
+  EXPECT_EQ(Viewers("r1", 3000), 0);
+  EXPECT_TRUE(ViewerIds("r1", 3000).empty());
+}
+
+TEST_P(StoreContractTest, SweepReportsTheUserAtTheThresholdAndTheViewerLater) {
+  LongerRoomTimeout();
+  Enable("alice");
+  Beat("alice", "phone", true, {"r1"}, 0);
+  store_->Sweep(At(1000));
+  Settle();
+  ASSERT_EQ(listener_.users_.size(), 2u);
+  EXPECT_FALSE(listener_.users_[1].online);
+  EXPECT_EQ(listener_.rooms_.size(), 1u) << "the viewer still counts";
+  store_->Sweep(At(2999));
+  Settle();
+  EXPECT_EQ(listener_.rooms_.size(), 1u);
+  store_->Sweep(At(3000));
+  Settle();
+  ASSERT_EQ(listener_.rooms_.size(), 2u);
+  EXPECT_EQ(listener_.rooms_[1].count, 0);
+}
+
+TEST_P(StoreContractTest, SilentDeviceStaysInTheRoomUntilTheRoomTimeout) {
+  LongerRoomTimeout();
+  Beat("alice", "phone", false, {"r1"}, 0);  // the phone then goes silent
+  Beat("alice", "tv", false, {"r1"}, 1500);
+  store_->Leave("alice", "tv", false, {"r1"}, kNoGrace, At(1600));
+  EXPECT_EQ(Viewers("r1", 1600), 1) << "the phone is past the threshold only";
+  const auto viewer = store_->ListRoomViewers("r1", "", 10, At(1600)).items;
+  ASSERT_EQ(viewer.size(), 1u);
+  EXPECT_EQ(viewer[0].joined_at, At(0)) << "one continuous presence";
+  EXPECT_EQ(Viewers("r1", 3000), 0);
+}
+
+// ---- Leaving with a grace period.
+
+TEST_P(StoreContractTest, GraceLeaveEndsAtItsDeadlineAndNotBefore) {
+  Enable("alice");
+  Beat("alice", "phone", true, {"r1"}, 0);
+  store_->Leave("alice", "phone", true, {"r1"}, Millis(500), At(100));
+  EXPECT_TRUE(Online("alice", 100)) << "the device counts while pending";
+  SweepAt(599);
+  EXPECT_TRUE(Online("alice", 599));
+  EXPECT_EQ(Viewers("r1", 599), 1);
+  SweepAt(600);
+  EXPECT_FALSE(Online("alice", 600));
+  EXPECT_EQ(Viewers("r1", 600), 0);
+  EXPECT_EQ(store_->OnlineUserCount(At(600)), 0);
+}
+
+TEST_P(StoreContractTest, GraceLeaveReportsItsTransitionsWhenItEnds) {
+  Enable("alice");
+  Beat("alice", "phone", true, {"r1"}, 0);
+  store_->Leave("alice", "phone", true, {"r1"}, Millis(500), At(100));
+  SweepAt(599);
+  Settle();
+  ASSERT_EQ(listener_.users_.size(), 1u) << "nothing changes while pending";
+  ASSERT_EQ(listener_.rooms_.size(), 1u);
+  SweepAt(600);
+  Settle();
+  ASSERT_EQ(listener_.users_.size(), 2u);
+  EXPECT_FALSE(listener_.users_[1].online);
+  EXPECT_EQ(listener_.users_[1].last_heartbeat, At(0));
+  ASSERT_EQ(listener_.rooms_.size(), 2u);
+  EXPECT_EQ(listener_.rooms_[1].room_id, "r1");
+  EXPECT_EQ(listener_.rooms_[1].count, 0);
+}
+
+TEST_P(StoreContractTest, HeartbeatDuringTheGraceCancelsItForThatTarget) {
+  Enable("alice");
+  Beat("alice", "phone", true, {"r1", "r2"}, 0);
+  store_->Leave("alice", "phone", true, {"r1", "r2"}, Millis(500), At(100));
+  Beat("alice", "phone", true, {"r1"}, 300);  // restarted; r2 not held again
+  SweepAt(600);
+  EXPECT_TRUE(Online("alice", 600));
+  EXPECT_EQ(store_->RoomViewerCounts({"r1", "r2"}, At(600)),
+            (std::vector<std::int64_t>{1, 0}));
+  EXPECT_TRUE(Online("alice", 1299)) << "back to expiry from the last beat";
+  EXPECT_FALSE(Online("alice", 1300));
+}
+
+TEST_P(StoreContractTest, GraceNeverOutlastsExpiry) {
+  Enable("alice");
+  Beat("alice", "phone", true, {"r1"}, 0);
+  store_->Leave("alice", "phone", true, {"r1"}, Millis(5000), At(500));
+  SweepAt(1000);
+  EXPECT_FALSE(Online("alice", 1000));
+  EXPECT_EQ(Viewers("r1", 1000), 0);
+
+  // Another device of the same user meanwhile: the phone's leave, firing
+  // for a device that is gone, ends nothing.
+  for (int at = 2000; at <= 5500; at += 500) {
+    Beat("alice", "tv", true, {"r1"}, at);
+    SweepAt(at);
+  }
+  EXPECT_TRUE(Online("alice", 5500));
+  EXPECT_EQ(Viewers("r1", 5500), 1);
+}
+
+TEST_P(StoreContractTest, GraceLeaveOfOneDeviceLeavesTheOtherCounted) {
+  Enable("alice");
+  Beat("alice", "phone", true, {"r1"}, 0);
+  Beat("alice", "tv", true, {"r1"}, 0);
+  store_->Leave("alice", "phone", true, {"r1"}, Millis(200), At(100));
+  SweepAt(300);
+  EXPECT_TRUE(Online("alice", 300));
+  EXPECT_EQ(Viewers("r1", 300), 1);
+  Settle();
+  EXPECT_EQ(listener_.users_.size(), 1u) << "no transition";
+  // The phone is gone now: the tv leaving ends the presence.
+  store_->Leave("alice", "tv", true, {"r1"}, kNoGrace, At(400));
+  EXPECT_FALSE(Online("alice", 400));
+  EXPECT_EQ(Viewers("r1", 400), 0);
+}
+
+// ---- Settings that cannot contradict themselves.
+
+TEST_P(StoreContractTest, UpdatesBreakingTheRulesAreRefusedAndChangeNothing) {
+  const NetworkSettings before = store_->GetNetworkSettings(At(0));
+  NetworkSettingsUpdate longer_interval;
+  longer_interval.room_heartbeat_interval = Millis(2000);
+  longer_interval.sync_interval = Millis(5);
+  auto result = store_->UpdateNetworkSettings(longer_interval, At(10));
+  ASSERT_TRUE(result.refused);
+  EXPECT_EQ(result.refused->blamed, Setting::kRoomHeartbeatInterval);
+  EXPECT_EQ(result.refused->other, Setting::kRoomTimeout);
+  EXPECT_EQ(result.refused->other_value, kThreshold);
+
+  NetworkSettingsUpdate equal_threshold;
+  equal_threshold.online_threshold = Millis(100);  // the user interval
+  result = store_->UpdateNetworkSettings(equal_threshold, At(20));
+  ASSERT_TRUE(result.refused);
+  EXPECT_EQ(result.refused->blamed, Setting::kOnlineThreshold);
+
+  const NetworkSettings after = store_->GetNetworkSettings(At(30));
+  EXPECT_EQ(after.room_heartbeat_interval, before.room_heartbeat_interval);
+  EXPECT_EQ(after.sync_interval, before.sync_interval);
+  EXPECT_EQ(after.online_threshold, before.online_threshold);
+  EXPECT_EQ(after.updated_at, before.updated_at);
+  Settle();
+  EXPECT_TRUE(listener_.settings_.empty());
+
+  NetworkSettingsUpdate both;
+  both.room_heartbeat_interval = Millis(2000);
+  both.room_timeout = Millis(4000);
+  result = store_->UpdateNetworkSettings(both, At(40));
+  ASSERT_FALSE(result.refused);
+  EXPECT_EQ(result.settings.room_heartbeat_interval, Millis(2000));
+  EXPECT_EQ(result.settings.room_timeout, Millis(4000));
+  EXPECT_EQ(store_->GetNetworkSettings(At(50)).room_timeout, Millis(4000));
 }
 
 INSTANTIATE_TEST_SUITE_P(Memory, StoreContractTest,

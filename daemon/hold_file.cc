@@ -169,8 +169,13 @@ std::vector<StoredHold> HoldFile::Load() {
 }
 
 void HoldFile::MoveAside(const std::string& kind, const std::string& why) {
-  const std::string aside =
+  // A name nothing has yet: an earlier unusable file may sit at the first.
+  const std::string base =
       path_ + "." + kind + "-" + std::to_string(WallNowMs() / 1000);
+  std::string aside = base;
+  for (int n = 1; n < 100 && access(aside.c_str(), F_OK) == 0; ++n) {
+    aside = base + "." + std::to_string(n);
+  }
   if (std::rename(path_.c_str(), aside.c_str()) == 0) {
     spdlog::warn("{}: {}; moved it to {} and starting without detached holds",
                  path_, why, aside);

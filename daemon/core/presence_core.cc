@@ -269,8 +269,10 @@ void PresenceCore::ApplySettings(const NetworkView& network, TimePoint now) {
 void PresenceCore::SetUserEnabled(bool enabled, TimePoint now) {
   const bool was = user_enabled_.value_or(true);
   user_enabled_ = enabled;
-  // The user target was held back while off: it goes now.
-  if (enabled && !was && !scheduler_.paused()) scheduler_.SendAllNow(now);
+  // Turned on: the user target, held back while off, goes now. Turned off
+  // (the server refused a batch for it, and took none of it): the rest of
+  // the batch goes now without it.
+  if (enabled != was && !scheduler_.paused()) scheduler_.SendAllNow(now);
 }
 
 void PresenceCore::OnLinkDown(const std::string& reason, TimePoint now) {

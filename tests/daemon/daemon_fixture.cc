@@ -15,6 +15,7 @@ std::vector<std::string> ShippedRatioFlags(int factor) {
   return {divided("--user-heartbeat-interval", network.user_heartbeat_interval),
           divided("--room-heartbeat-interval", network.room_heartbeat_interval),
           divided("--online-threshold", network.online_threshold),
+      divided("--room-timeout", network.room_timeout),
               divided("--sync-interval", network.sync_interval),
           divided("--sweep-interval", shipped.sweep_interval)};
 }

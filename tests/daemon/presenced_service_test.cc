@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "daemon_fixture.h"
+#include "support/control_calls.h"
 
 namespace presence::testing {
 namespace {
@@ -93,26 +94,6 @@ class ServiceTest : public DaemonTest {
     options.api_key = server_->api_key();
     return options;
   }
-
-  void StartRoom(const std::string& room, int64_t ttl_ms = 0) {
-    grpc::ClientContext context;
-    pb::StartRoomHeartbeatRequest request;
-    request.set_room_id(room);
-    request.set_ttl_ms(ttl_ms);
-    pb::StartResponse response;
-    const grpc::Status status =
-        control_->StartRoomHeartbeat(&context, request, &response);
-    ASSERT_TRUE(status.ok()) << status.error_message();
-  }
-
-  std::vector<std::string> HeldRooms() {
-    std::vector<std::string> rooms;
-    const pb::Status status = GetStatus();
-    for (const auto& target : status.targets()) {
-      rooms.push_back(target.target().room_id());
-    }
-    return rooms;
-  }
 };
 
 TEST_F(ServiceTest, TellsSystemdWhenReadyAndWhenStopping) {
@@ -165,7 +146,7 @@ TEST_F(ServiceTest, SighupReloadsWithoutDroppingHolds) {
   HoldStream hold(daemon_->socket_path(), RoomTarget("kept"));
   ASSERT_TRUE(
       hold.WaitFor(pb::HOLD_EVENT_HEARTBEAT_ACKNOWLEDGED, milliseconds(3000)));
-  StartRoom("detached");
+  ASSERT_TRUE(StartRoom(*control_, "detached").ok());
 
   // Point it at the second server (same API key) and reload.
   std::ofstream(daemon_->config_path())
@@ -175,7 +156,8 @@ TEST_F(ServiceTest, SighupReloadsWithoutDroppingHolds) {
       WaitUntil([&] { return GetStatus().upstream() == second->address(); },
                 milliseconds(3000)))
       << daemon_->log();
-  EXPECT_EQ(HeldRooms(), (std::vector<std::string>{"detached", "kept"}));
+  EXPECT_EQ(HeldRooms(*control_),
+            (std::vector<std::string>{"detached", "kept"}));
   EXPECT_EQ(hold.Finish(milliseconds(0)).error_code(),
             grpc::StatusCode::DEADLINE_EXCEEDED);  // still open
   // Heartbeats now reach the second server.
@@ -193,9 +175,13 @@ TEST_F(ServiceTest, SighupReloadsWithoutDroppingHolds) {
   EXPECT_EQ(GetStatus().upstream(), second->address());
 }
 
-TEST_F(ServiceTest, SigtermLeavesAtOnceRemovesTheSocketAndExitsZero) {
-  Use(std::make_unique<PresencedProcess>(Options()));
-  StartRoom("closing");
+// SIGTERM is not a leave at once: the server keeps this device's presence
+// for restart_grace (so a restart is invisible), then drops it.
+TEST_F(ServiceTest, SigtermLeavesAfterTheGraceRemovesTheSocketAndExitsZero) {
+  PresencedOptions options = Options();
+  options.config = "restart_grace = \"1s\"\n";
+  Use(std::make_unique<PresencedProcess>(options));
+  ASSERT_TRUE(StartRoom(*control_, "closing").ok());
   ASSERT_TRUE(
       WaitUntil([&] { return RoomCount("closing") == 1; }, milliseconds(3000)));
   auto observer = StartDaemon("observer");
@@ -210,10 +196,12 @@ TEST_F(ServiceTest, SigtermLeavesAtOnceRemovesTheSocketAndExitsZero) {
   };
   const auto stopped_at = std::chrono::steady_clock::now();
   EXPECT_EQ(daemon_->Stop(), 0);
-  // The threshold is 3 s: a drop this fast is the leave.
-  EXPECT_TRUE(WaitUntil([&] { return count() == 0; }, milliseconds(500)));
   EXPECT_LT(std::chrono::steady_clock::now() - stopped_at, milliseconds(2500));
   EXPECT_NE(access(daemon_->socket_path().c_str(), F_OK), 0);
+  EXPECT_EQ(count(), 1);  // within the grace
+  // The threshold is 3 s: a drop this soon after the 1 s grace is the leave.
+  EXPECT_TRUE(WaitUntil([&] { return count() == 0; }, milliseconds(2000)));
+  EXPECT_GE(std::chrono::steady_clock::now() - stopped_at, milliseconds(900));
 }
 
 // Reads wait on the presence server in a small pool. With the server hung
@@ -296,15 +284,16 @@ TEST_F(ServiceTest, SigtermEndsEveryStreamTellingClientsToReattach) {
 
 TEST_F(ServiceTest, RestartRestoresDetachedHoldsAndDropsExpiredOnes) {
   Use(std::make_unique<PresencedProcess>(Options()));
-  StartRoom("lasting");
-  StartRoom("fleeting", 300);
-  ASSERT_EQ(HeldRooms(), (std::vector<std::string>{"fleeting", "lasting"}));
+  ASSERT_TRUE(StartRoom(*control_, "lasting").ok());
+  ASSERT_TRUE(StartRoom(*control_, "fleeting", 300).ok());
+  ASSERT_EQ(HeldRooms(*control_),
+            (std::vector<std::string>{"fleeting", "lasting"}));
   ASSERT_EQ(daemon_->Stop(), 0);
   // Let the short TTL pass while the daemon is down.
   std::this_thread::sleep_for(milliseconds(400));
   daemon_->Restart();
   control_ = Control(*daemon_);
-  EXPECT_EQ(HeldRooms(), std::vector<std::string>{"lasting"});
+  EXPECT_EQ(HeldRooms(*control_), std::vector<std::string>{"lasting"});
   EXPECT_TRUE(
       WaitUntil([&] { return RoomCount("lasting") == 1; }, milliseconds(3000)));
   EXPECT_NE(daemon_->log().find("TTL passed while presenced was down"),
@@ -318,7 +307,7 @@ TEST_F(ServiceTest, CorruptStateFileIsMovedAsideAndTheDaemonStarts) {
   std::ofstream(daemon_->state_dir() + "/holds") << "not a hold file\n";
   daemon_->Restart();
   control_ = Control(*daemon_);
-  EXPECT_TRUE(HeldRooms().empty());
+  EXPECT_TRUE(HeldRooms(*control_).empty());
   EXPECT_NE(daemon_->log().find("is corrupt"), std::string::npos);
   bool moved_aside = false;
   DIR* dir = opendir(daemon_->state_dir().c_str());
@@ -381,7 +370,7 @@ TEST_F(ServiceTest, UnderTheJournalEachLineCarriesItsSyslogPriority) {
   options.api_key = "not-the-network-key";
   options.env["JOURNAL_STREAM"] = "8:12345";
   Use(std::make_unique<PresencedProcess>(options));
-  StartRoom("journal");  // its first heartbeat meets the rejection
+  ASSERT_TRUE(StartRoom(*control_, "journal").ok());  // meets the rejection
   const auto line_with = [&](const std::string& text) {
     std::istringstream log(daemon_->log());
     for (std::string line; std::getline(log, line);) {

@@ -82,6 +82,9 @@ void ServerRestart(int runs) {
   WaitUntil([&] { return reader.Count("lobby") == 1; }, milliseconds(5000));
   std::vector<double> recounts;
   for (int run = 0; run < runs; ++run) {
+    // Restarts apart, as real ones are: a server that restarts again within
+    // a second of coming back is met with a growing backoff by design.
+    std::this_thread::sleep_for(milliseconds(2000));
     server.Stop();
     std::this_thread::sleep_for(milliseconds(300));  // a restart's gap
     server.Restart();

@@ -9,6 +9,7 @@
 #include <map>
 
 #include "contract/duration.h"
+#include "contract/problem.h"
 #include "contract/validate.h"
 
 namespace presence::daemon {
@@ -20,14 +21,15 @@ std::string Where(const std::string& path, const toml::node& node,
          key + "': ";
 }
 
-using Setter = std::function<std::string(const toml::node&, DaemonConfig&)>;
+// Sets one key from its node; what is wrong with the value, if anything.
+using Setter = std::function<Problem(const toml::node&, DaemonConfig&)>;
 
 Setter String(std::string DaemonConfig::*field) {
-  return [field](const toml::node& node, DaemonConfig& config) {
+  return [field](const toml::node& node, DaemonConfig& config) -> Problem {
     const auto value = node.value<std::string>();
-    if (!node.is_string() || !value) return std::string("must be a string");
+    if (!node.is_string() || !value) return "must be a string";
     config.*field = *value;
-    return std::string();
+    return std::nullopt;
   };
 }
 
@@ -35,14 +37,14 @@ Setter String(std::string DaemonConfig::*field) {
 Setter Duration(std::chrono::milliseconds DaemonConfig::*field,
                 std::chrono::milliseconds min, std::chrono::milliseconds max,
                 const char* error) {
-  return [=](const toml::node& node, DaemonConfig& config) {
+  return [=](const toml::node& node, DaemonConfig& config) -> Problem {
     const auto text = node.value<std::string>();
     const auto value = text ? ParseDuration(*text) : std::nullopt;
     if (!node.is_string() || !value || *value < min || *value > max) {
-      return std::string(error);
+      return error;
     }
     config.*field = *value;
-    return std::string();
+    return std::nullopt;
   };
 }
 
@@ -60,17 +62,17 @@ const std::map<std::string, Setter>& Keys() {
       {"state_dir", String(&DaemonConfig::state_dir)},
       {"log_level", String(&DaemonConfig::log_level)},
       {"socket_mode",
-       [](const toml::node& node, DaemonConfig& config) {
+       [](const toml::node& node, DaemonConfig& config) -> Problem {
          const auto text = node.value<std::string>();
          unsigned mode = 0;
          char extra = 0;
          if (!node.is_string() || !text ||
              std::sscanf(text->c_str(), "%o%c", &mode, &extra) != 1 ||
              mode > 0777) {
-           return std::string("must be an octal mode string such as \"0660\"");
+           return "must be an octal mode string such as \"0660\"";
          }
          config.socket_mode = mode;
-         return std::string();
+         return std::nullopt;
        }},
       {"backoff_cap", Duration(&DaemonConfig::backoff_cap,
                                std::chrono::seconds(1), std::chrono::hours(1),
@@ -84,43 +86,55 @@ const std::map<std::string, Setter>& Keys() {
   return keys;
 }
 
-}  // namespace
-
-std::string LoadConfigFile(const std::string& path, DaemonConfig* config) {
+// Parses with `parse` and applies every key; ConfigError naming the file,
+// line and key for what is wrong.
+void Load(const std::string& path, DaemonConfig* config,
+          const std::function<toml::table()>& parse) {
   toml::table table;
   try {
-    table = toml::parse_file(path);
+    table = parse();
   } catch (const toml::parse_error& error) {
-    return path + ":" + std::to_string(error.source().begin.line) + ": " +
-           std::string(error.description());
+    throw ConfigError(path + ":" + std::to_string(error.source().begin.line) +
+                      ": " + std::string(error.description()));
   }
   for (const auto& [key, node] : table) {
     const std::string name(key.str());
     const auto setter = Keys().find(name);
     if (setter == Keys().end()) {
-      return Where(path, node, name) + "unknown key";
+      throw ConfigError(Where(path, node, name) + "unknown key");
     }
-    if (std::string error = setter->second(node, *config); !error.empty()) {
-      return Where(path, node, name) + error;
+    if (auto problem = setter->second(node, *config)) {
+      throw ConfigError(Where(path, node, name) + *problem);
     }
   }
-  return {};
 }
 
-std::string ValidateConfig(const DaemonConfig& config) {
+}  // namespace
+
+void LoadConfigFile(const std::string& path, DaemonConfig* config) {
+  Load(path, config, [&] { return toml::parse_file(path); });
+}
+
+void LoadConfigText(std::string_view text, const std::string& path,
+                    DaemonConfig* config) {
+  Load(path, config, [&] { return toml::parse(text, path); });
+}
+
+void ValidateConfig(const DaemonConfig& config) {
   if (config.user_id.empty()) {
-    return "user_id is not set: set it in the config file or pass --user-id";
+    throw ConfigError(
+        "user_id is not set: set it in the config file or pass --user-id");
   }
   if (std::string error = CheckId("user_id", config.user_id); !error.empty()) {
-    return error;
+    throw ConfigError(error);
   }
-  if (config.upstream.empty()) return "upstream must be HOST:PORT";
+  if (config.upstream.empty()) throw ConfigError("upstream must be HOST:PORT");
   if (spdlog::level::from_str(config.log_level) == spdlog::level::off &&
       config.log_level != "off") {
-    return "log_level must be one of trace, debug, info, warn, error, "
-           "critical, off";
+    throw ConfigError(
+        "log_level must be one of trace, debug, info, warn, error, critical, "
+        "off");
   }
-  return {};
 }
 
 std::string DeriveDeviceId(const std::string& machine_id_path) {

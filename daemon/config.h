@@ -8,12 +8,14 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <string_view>
+
+#include "contract/config_error.h"
 
 namespace presence::daemon {
 
 inline constexpr const char* kDefaultConfigPath =
     "/etc/presenced/presenced.toml";
-inline constexpr int kExitConfigError = 78;  // EX_CONFIG
 
 struct DaemonConfig {
   std::string upstream = "127.0.0.1:7700";
@@ -36,11 +38,15 @@ struct DaemonConfig {
 };
 
 // Reads `path` into *config (keys absent from the file keep their value).
-// On error returns "FILE:LINE: key 'KEY': what is wrong".
-std::string LoadConfigFile(const std::string& path, DaemonConfig* config);
+// Throws ConfigError "FILE:LINE: key 'KEY': what is wrong".
+void LoadConfigFile(const std::string& path, DaemonConfig* config);
+// The same for a file's text already read; `path` names it in messages.
+void LoadConfigText(std::string_view text, const std::string& path,
+                    DaemonConfig* config);
 
-// Checks the merged result (required keys, values that need each other).
-std::string ValidateConfig(const DaemonConfig& config);
+// Checks the merged result (required keys, values that need each other);
+// throws ConfigError.
+void ValidateConfig(const DaemonConfig& config);
 
 // A stable id for this machine that does not reveal /etc/machine-id.
 std::string DeriveDeviceId(const std::string& machine_id_path);

@@ -1,6 +1,5 @@
 // presenced: the per-machine presence daemon. Wires the pieces together,
 // then waits for signals: SIGHUP reloads, SIGTERM/SIGINT stop gracefully.
-#include <grp.h>
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/server.h>
 #include <grpcpp/server_builder.h>
@@ -14,11 +13,9 @@
 #include <CLI/CLI.hpp>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 #include <utility>
 
-#include "config.h"
+#include "configuration.h"
 #include "contract/log_format.h"
 #include "contract/protobuf_log.h"
 #include "engine.h"
@@ -32,71 +29,6 @@
 
 namespace presence::daemon {
 namespace {
-
-struct Flags {
-  std::string config_path;
-  std::optional<std::string> socket, upstream, user_id, api_key_file, state_dir,
-      log_level, device_id, socket_group, admin_group;
-};
-
-// Secrets come from files; trailing newlines are not part of them.
-std::string ReadSecret(const std::string& path, std::string* error) {
-  if (path.empty()) return {};
-  std::ifstream file(path);
-  if (!file) {
-    *error = "cannot read " + path;
-    return {};
-  }
-  std::stringstream text;
-  text << file.rdbuf();
-  std::string secret = text.str();
-  while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r' ||
-                             secret.back() == ' ')) {
-    secret.pop_back();
-  }
-  return secret;
-}
-
-// Config file, then flags; on error says why in *error.
-std::optional<DaemonConfig> LoadConfig(const Flags& flags, std::string* error) {
-  DaemonConfig config;
-  const bool explicit_path = !flags.config_path.empty();
-  const std::string path =
-      explicit_path ? flags.config_path : kDefaultConfigPath;
-  if (explicit_path || access(path.c_str(), F_OK) == 0) {
-    *error = LoadConfigFile(path, &config);
-    if (!error->empty()) return std::nullopt;
-  }
-  auto apply = [](const std::optional<std::string>& flag, std::string& field) {
-    if (flag) field = *flag;
-  };
-  apply(flags.socket, config.socket);
-  apply(flags.upstream, config.upstream);
-  apply(flags.user_id, config.user_id);
-  apply(flags.api_key_file, config.api_key_file);
-  apply(flags.state_dir, config.state_dir);
-  apply(flags.log_level, config.log_level);
-  apply(flags.device_id, config.device_id);
-  apply(flags.socket_group, config.socket_group);
-  apply(flags.admin_group, config.admin_group);
-  if (config.device_id.empty()) {
-    config.device_id = DeriveDeviceId("/etc/machine-id");
-  }
-  *error = ValidateConfig(config);
-  if (!error->empty()) return std::nullopt;
-  return config;
-}
-
-std::optional<Credentials> ReadCredentials(const DaemonConfig& config,
-                                           std::string* error) {
-  Credentials credentials;
-  credentials.api_key = ReadSecret(config.api_key_file, error);
-  credentials.auth_token = ReadSecret(config.auth_token_file, error);
-  if (!error->empty()) return std::nullopt;
-  credentials.user_id = config.user_id;
-  credentials.device_id = config.device_id;
-  return credentials;
-}
 
 GrpcUpstreamOptions UpstreamOptions(const DaemonConfig& config) {
   GrpcUpstreamOptions options;
@@ -149,29 +81,19 @@ void SetUpLogging(const std::string& level) {
   RouteProtobufLogsToSpdlog();
 }
 
-std::optional<gid_t> GroupId(const std::string& name) {
-  if (name.empty()) return std::nullopt;
-  const group* entry = getgrnam(name.c_str());
-  if (!entry) {
-    std::fprintf(stderr, "presenced: admin_group '%s' does not exist\n",
-                 name.c_str());
-    std::exit(kExitConfigError);
-  }
-  return entry->gr_gid;
-}
-
 // SIGHUP: log level, credentials and upstream address change without
 // dropping a hold; a bad file is reported and the running config kept.
 void Reload(const Flags& flags, DaemonConfig& config, GrpcUpstream& upstream,
             Session& session, Engine& engine, ResilientStream& settings,
             SyncHub& sync) {
-  std::string error;
-  std::optional<DaemonConfig> loaded = LoadConfig(flags, &error);
+  std::optional<DaemonConfig> loaded;
   std::optional<Credentials> credentials;
-  if (loaded) credentials = ReadCredentials(*loaded, &error);
-  if (!credentials) {
+  try {
+    loaded = LoadConfiguration(flags);
+    credentials = ReadCredentials(*loaded);
+  } catch (const ConfigError& error) {
     spdlog::error("reload failed, keeping the running configuration: {}",
-                  error);
+                  error.what());
     return;
   }
   spdlog::set_level(spdlog::level::from_str(loaded->log_level));
@@ -190,17 +112,18 @@ void Reload(const Flags& flags, DaemonConfig& config, GrpcUpstream& upstream,
 
 int Run(const Flags& flags) {
   TuneAllocator();
-  std::string error;
-  std::optional<DaemonConfig> loaded = LoadConfig(flags, &error);
-  std::optional<Credentials> credentials;
-  if (loaded) credentials = ReadCredentials(*loaded, &error);
-  if (!credentials) {
-    std::fprintf(stderr, "presenced: %s\n", error.c_str());
-    return kExitConfigError;
+  DaemonConfig config;
+  Credentials credentials;
+  std::optional<gid_t> admin_gid;
+  try {
+    config = LoadConfiguration(flags);
+    credentials = ReadCredentials(config);
+    admin_gid = AdminGroupId(config.admin_group);
+  } catch (const ConfigError& error) {
+    std::fprintf(stderr, "presenced: %s\n", error.what());
+    return kExitConfig;
   }
-  DaemonConfig config = *loaded;
   SetUpLogging(config.log_level);
-  const std::optional<gid_t> admin_gid = GroupId(config.admin_group);
 
   // Signals are taken synchronously by this thread; every other thread
   // inherits the blocked mask.
@@ -211,12 +134,12 @@ int Run(const Flags& flags) {
   signal(SIGPIPE, SIG_IGN);
 
   GrpcUpstream upstream(UpstreamOptions(config));
-  Session session(upstream, *credentials);
+  Session session(upstream, credentials);
 
   if (mkdir(config.state_dir.c_str(), 0700) != 0 && errno != EEXIST) {
     spdlog::critical("cannot create state directory {}: {}", config.state_dir,
                      std::strerror(errno));
-    return kExitConfigError;
+    return kExitConfig;
   }
   HoldFile hold_file(config.state_dir + "/holds");
   Engine engine(upstream, session, MakeEngineOptions(config, &hold_file));
@@ -228,6 +151,7 @@ int Run(const Flags& flags) {
   listener_options.group = config.socket_group;
   if (sd_listen_fds(1) >= 1)
     listener_options.inherited_fd = SD_LISTEN_FDS_START;
+  std::string error;
   auto listener = UnixListener::Open(listener_options, &error);
   if (!listener) {
     spdlog::critical("cannot listen on {}: {}", config.socket, error);
@@ -276,10 +200,11 @@ int Run(const Flags& flags) {
   spdlog::info("stopping: leaving every held target");
   sd_notify(0, "STOPPING=1");
   listener->Stop();
-  // Clients hear at once that presenced is stopping; the engine then
-  // drops every hold and sends the leaves.
-  service.CloseStreams();
+  // The engine first takes every hold as it is (they leave with the
+  // restart grace): a stream closed before would release its hold, which
+  // would leave at once. Then clients hear that presenced is stopping.
   engine.Shutdown();
+  service.CloseStreams();
   settings.reset();
   server->Shutdown(std::chrono::system_clock::now() +
                    std::chrono::milliseconds(500));

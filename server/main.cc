@@ -8,8 +8,8 @@
 #include "app/logging.h"
 #include "app/port_file.h"
 #include "app/presence_server.h"
-#include "app/secrets.h"
 #include "contract/duration.h"
+#include "contract/secret_file.h"
 
 namespace presence::server {
 namespace {

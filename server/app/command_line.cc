@@ -76,7 +76,8 @@ CommandLine ParseCommandLine(int argc, char** argv) {
         ->check(CLI::Validator(
             [&option](std::string& value) {
               ServerConfig scratch;
-              return option.apply(scratch, value);
+              // CLI11's validators answer "" for a good value.
+              return option.apply(scratch, value).value_or("");
             },
             ""));
   }

@@ -8,8 +8,7 @@
 
 namespace presence::server {
 
-inline constexpr int kExitUsage = 2;    // bad flags
-inline constexpr int kExitConfig = 78;  // EX_CONFIG: bad config file or key
+inline constexpr int kExitUsage = 2;  // bad flags (kExitConfig: a bad file)
 
 struct CommandLine {
   std::optional<ServerConfig> config;  // set when the server should run

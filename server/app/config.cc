@@ -12,26 +12,26 @@ using DurationField = std::function<Millis&(ServerConfig&)>;
 
 ConfigOption Text(std::string key, TextField field, std::string help) {
   return {std::move(key), OptionKind::kText, std::move(help),
-          [field](ServerConfig& config, const std::string& value) {
+          [field](ServerConfig& config, const std::string& value) -> Problem {
             config.*field = value;
-            return std::string();
+            return std::nullopt;
           }};
 }
 
 ConfigOption Duration(std::string key, DurationField field, std::string help) {
   return {std::move(key), OptionKind::kDuration, std::move(help),
-          [field](ServerConfig& config, const std::string& value) {
+          [field](ServerConfig& config, const std::string& value) -> Problem {
             const auto duration = ParseDuration(value);
             if (!duration) {
               return "'" + value + "' is not a duration like 150ms, 30s, 5m";
             }
-            if (duration->count() <= 0) return std::string("must be above 0");
+            if (duration->count() <= 0) return "must be above 0";
             field(config) = *duration;
-            return std::string();
+            return std::nullopt;
           }};
 }
 
-std::string SetLogLevel(ServerConfig& config, const std::string& value) {
+Problem SetLogLevel(ServerConfig& config, const std::string& value) {
   static const std::vector<std::string> kLevels = {
       "trace", "debug", "info", "warn", "error", "critical", "off"};
   if (std::find(kLevels.begin(), kLevels.end(), value) == kLevels.end()) {
@@ -39,18 +39,18 @@ std::string SetLogLevel(ServerConfig& config, const std::string& value) {
            "' is not one of trace, debug, info, warn, error, critical, off";
   }
   config.log_level = value;
-  return {};
+  return std::nullopt;
 }
 
-std::string SetStore(ServerConfig& config, const std::string& value) {
+Problem SetStore(ServerConfig& config, const std::string& value) {
   if (value != "memory" && value != "redis") {
     return "'" + value + "' is not memory or redis";
   }
   config.store = value;
-  return {};
+  return std::nullopt;
 }
 
-std::string SetKeyPrefix(ServerConfig& config, const std::string& value) {
+Problem SetKeyPrefix(ServerConfig& config, const std::string& value) {
   if (value.empty()) return "must not be empty";
   for (const char c : value) {
     if (static_cast<unsigned char>(c) < 0x21 || c == '{' || c == '}' ||
@@ -60,15 +60,15 @@ std::string SetKeyPrefix(ServerConfig& config, const std::string& value) {
     }
   }
   config.redis_key_prefix = value;
-  return {};
+  return std::nullopt;
 }
 
-std::string SetPresenceEnabled(ServerConfig& config, const std::string& value) {
+Problem SetPresenceEnabled(ServerConfig& config, const std::string& value) {
   if (value != "true" && value != "false") {
     return "'" + value + "' is not true or false";
   }
   config.network.presence_enabled = value == "true";
-  return {};
+  return std::nullopt;
 }
 
 }  // namespace

@@ -5,10 +5,12 @@
 
 #include <functional>
 #include <map>
-#include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "contract/config_error.h"
+#include "contract/problem.h"
 #include "store/presence_store.h"
 
 namespace presence::server {
@@ -40,19 +42,16 @@ struct ConfigOption {
   std::string key;  // config key; the flag is "--" + key with '-' for '_'
   OptionKind kind;
   std::string help;
-  // Sets the option from its text; returns an error message, or "" when the
-  // value was accepted. Bools are "true" or "false".
-  std::function<std::string(ServerConfig&, const std::string&)> apply;
+  // Sets the option from its text, or says what is wrong with the text.
+  // Bools are "true" or "false".
+  std::function<Problem(ServerConfig&, const std::string&)> apply;
 };
 
 const std::vector<ConfigOption>& ConfigOptions();
 // "--room-timeout" for the key "room_timeout".
 std::string FlagName(const std::string& key);
 
-// A bad config file; the message names file, line and key.
-struct ConfigError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
+using presence::ConfigError;
 
 // Where each key of a config file is: key -> "FILE:LINE".
 using KeyLocations = std::map<std::string, std::string>;
@@ -60,5 +59,8 @@ using KeyLocations = std::map<std::string, std::string>;
 // Applies the keys of a TOML file to *config and says where each one is;
 // throws ConfigError.
 KeyLocations LoadConfigFile(const std::string& path, ServerConfig* config);
+// The same for a file's text already read; `path` names it in messages.
+KeyLocations LoadConfigText(std::string_view text, const std::string& path,
+                            ServerConfig* config);
 
 }  // namespace presence::server

@@ -1,6 +1,8 @@
 // LoadConfigFile: the TOML side of the option table.
 #include <toml++/toml.h>
 
+#include <functional>
+
 #include "app/config.h"
 
 namespace presence::server {
@@ -36,16 +38,9 @@ const char* TypeName(OptionKind kind) {
   return "a string";
 }
 
-}  // namespace
-
-KeyLocations LoadConfigFile(const std::string& path, ServerConfig* config) {
-  toml::table table;
-  try {
-    table = toml::parse_file(path);
-  } catch (const toml::parse_error& error) {
-    throw ConfigError(Where(path, error.source()) + ": " +
-                      std::string(error.description()));
-  }
+// Applies a parsed file's keys; `path` is for the messages.
+KeyLocations ApplyTable(const toml::table& table, const std::string& path,
+                        ServerConfig* config) {
   const auto& options = ConfigOptions();
   KeyLocations locations;
   for (const auto& [key, node] : table) {
@@ -62,13 +57,37 @@ KeyLocations LoadConfigFile(const std::string& path, ServerConfig* config) {
       throw ConfigError(Where(path, node.source()) + ": key '" + name +
                         "' must be " + TypeName(option->kind));
     }
-    if (std::string error = option->apply(*config, *text); !error.empty()) {
+    if (Problem problem = option->apply(*config, *text)) {
       throw ConfigError(Where(path, node.source()) + ": key '" + name +
-                        "': " + error);
+                        "': " + *problem);
     }
     locations[name] = Where(path, node.source());
   }
   return locations;
+}
+
+}  // namespace
+
+// Parses with `parse`, turning its errors into ConfigErrors, and applies.
+KeyLocations Load(const std::string& path, ServerConfig* config,
+                  const std::function<toml::table()>& parse) {
+  toml::table table;
+  try {
+    table = parse();
+  } catch (const toml::parse_error& error) {
+    throw ConfigError(Where(path, error.source()) + ": " +
+                      std::string(error.description()));
+  }
+  return ApplyTable(table, path, config);
+}
+
+KeyLocations LoadConfigFile(const std::string& path, ServerConfig* config) {
+  return Load(path, config, [&] { return toml::parse_file(path); });
+}
+
+KeyLocations LoadConfigText(std::string_view text, const std::string& path,
+                            ServerConfig* config) {
+  return Load(path, config, [&] { return toml::parse(text, path); });
 }
 
 }  // namespace presence::server

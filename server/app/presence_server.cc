@@ -2,8 +2,8 @@
 
 #include <stdexcept>
 
-#include "app/secrets.h"
 #include "app/sweeper.h"
+#include "contract/secret_file.h"
 #include "service/random_token.h"
 #include "store/memory_store.h"
 #include "store/redis_store.h"
@@ -19,8 +19,8 @@ std::shared_ptr<grpc::ServerCredentials> Credentials(
   if (config.tls_cert_file.empty()) return grpc::InsecureServerCredentials();
   grpc::SslServerCredentialsOptions options;
   options.pem_key_cert_pairs.push_back(
-      {ReadFileOrThrow(config.tls_key_file, "tls_key_file"),
-       ReadFileOrThrow(config.tls_cert_file, "tls_cert_file")});
+      {ReadKeyFile(config.tls_key_file, "tls_key_file"),
+       ReadKeyFile(config.tls_cert_file, "tls_cert_file")});
   return grpc::SslServerCredentials(options);
 }
 

@@ -22,15 +22,15 @@ Engine::Engine(Upstream& upstream, Session& session, EngineOptions options)
     : upstream_(upstream),
       session_(session),
       options_(std::move(options)),
+      started_at_ms_(WallNowMs()),
       core_(options_.core),
       logged_state_(core_.state()),
-      started_at_ms_(WallNowMs()),
       random_(std::random_device{}()) {}
 
 Engine::~Engine() { Shutdown(); }
 
 void Engine::Restore(const std::vector<StoredHold>& stored) {
-  Lock lock(mutex_);
+  MutexLock lock(mutex_);
   const WallClock clock;
   std::vector<Hold> holds;
   for (const StoredHold& saved : stored) {
@@ -65,7 +65,7 @@ void Engine::Shutdown() {
   PresenceCore::FinalLeaves final;
   bool has_session = false;
   {
-    Lock lock(mutex_);
+    MutexLock lock(mutex_);
     if (stopping_) return;
     stopping_ = true;
     has_session = core_.SessionWanted();
@@ -106,7 +106,7 @@ std::string Engine::NewHoldId() {
 
 grpc::Status Engine::AddAttached(const Target& target, const Owner& owner,
                                  HoldEventSink* sink, std::string* hold_id) {
-  Lock lock(mutex_);
+  MutexLock lock(mutex_);
   if (stopping_) return Stopping();
   const TimePoint now = options_.now();
   const std::string id = NewHoldId();
@@ -125,7 +125,7 @@ grpc::Status Engine::AddAttached(const Target& target, const Owner& owner,
 }
 
 void Engine::ReleaseAttached(const std::string& hold_id) {
-  Lock lock(mutex_);
+  MutexLock lock(mutex_);
   if (sinks_.erase(hold_id) == 0) return;
   const TimePoint now = options_.now();
   core_.ReleaseAttached(hold_id, now);
@@ -137,7 +137,7 @@ void Engine::ReleaseAttached(const std::string& hold_id) {
 void Engine::StartDetached(const Target& target, const Owner& owner,
                            std::optional<std::chrono::milliseconds> ttl,
                            StartDone done) {
-  Lock lock(mutex_);
+  MutexLock lock(mutex_);
   if (stopping_) return done(Stopping(), "");
   const TimePoint now = options_.now();
   const std::string id = NewHoldId();
@@ -153,7 +153,7 @@ void Engine::StartDetached(const Target& target, const Owner& owner,
   Commit([this, id, done = std::move(done)](const SaveResult& saved) {
     if (saved.ok()) return done(grpc::Status::OK, id);
     {
-      Lock lock(mutex_);
+      MutexLock lock(mutex_);
       core_.DropHold(id, options_.now());
       core_.NoteError(saved.message, options_.now());
       Commit();
@@ -169,7 +169,7 @@ void Engine::StartDetached(const Target& target, const Owner& owner,
 
 void Engine::StopDetached(const Target& target, const std::string& hold_id,
                           const Caller& caller, StopDone done) {
-  Lock lock(mutex_);
+  MutexLock lock(mutex_);
   if (stopping_) return done(Stopping(), 0);
   const TimePoint now = options_.now();
   Stopped stopped;
@@ -199,7 +199,7 @@ void Engine::SettleLeave(const Target& target, const grpc::Status& status) {
 }
 
 void Engine::ApplySettings(const pb::GetSettingsResponse& settings) {
-  Lock lock(mutex_);
+  MutexLock lock(mutex_);
   core_.ApplySettings(ToNetworkView(settings.network()), options_.now());
   core_.SetUserEnabled(settings.user().enabled(), options_.now());
   Commit();
@@ -207,39 +207,39 @@ void Engine::ApplySettings(const pb::GetSettingsResponse& settings) {
 }
 
 void Engine::SetUserEnabled(bool enabled) {
-  Lock lock(mutex_);
+  MutexLock lock(mutex_);
   core_.SetUserEnabled(enabled, options_.now());
   Commit();
   WakeBy(options_.now());
 }
 
 void Engine::OnLinkUp() {
-  Lock lock(mutex_);
+  MutexLock lock(mutex_);
   core_.OnLinkUp(options_.now());
   Commit();
   WakeBy(options_.now());
 }
 
 void Engine::OnLinkDown(const std::string& reason) {
-  Lock lock(mutex_);
+  MutexLock lock(mutex_);
   core_.OnLinkDown(reason, options_.now());
   Commit();
 }
 
 bool Engine::SessionWanted() const {
-  Lock lock(mutex_);
+  MutexLock lock(mutex_);
   return core_.SessionWanted() && !stopping_;
 }
 
 void Engine::NoteError(const std::string& error) {
-  Lock lock(mutex_);
+  MutexLock lock(mutex_);
   core_.NoteError(error, options_.now());
 }
 
 void Engine::Logout() {
   Batch leaves;
   {
-    Lock lock(mutex_);
+    MutexLock lock(mutex_);
     leaves = core_.Logout(options_.now());
     Commit();
   }
@@ -248,7 +248,7 @@ void Engine::Logout() {
           ? grpc::Status::OK
           : Leave(leaves, std::chrono::milliseconds(0), options_.leave_timeout);
   {
-    Lock lock(mutex_);
+    MutexLock lock(mutex_);
     for (const Target& target : leaves.Targets()) SettleLeave(target, status);
     if (!status.ok()) {
       core_.NoteError("leave on logout: " + status.error_message(),
@@ -259,14 +259,14 @@ void Engine::Logout() {
 }
 
 void Engine::Login() {
-  Lock lock(mutex_);
+  MutexLock lock(mutex_);
   core_.Login(options_.now());
   Commit();
   WakeBy(options_.now());
 }
 
 void Engine::CredentialsChanged() {
-  Lock lock(mutex_);
+  MutexLock lock(mutex_);
   core_.CredentialsChanged(options_.now());
   Commit();
   WakeBy(options_.now());
@@ -307,7 +307,7 @@ void Engine::Commit(std::function<void(const SaveResult&)> on_saved) {
 }
 
 pb::Status Engine::GetStatus() const {
-  Lock lock(mutex_);
+  MutexLock lock(mutex_);
   pb::Status status = DescribeCore(core_, WallClock());
   status.set_upstream(upstream_.address());
   status.set_user_id(session_.user_id());

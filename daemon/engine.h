@@ -12,8 +12,8 @@
 // - The hold file's writer thread reports whether a save worked, which is
 //   when a detached start is answered.
 // - The main thread restores, reloads and shuts down.
-// Every path into the core takes mutex_; sinks are called with it held, so
-// they only queue.
+// Every path into the core takes mutex_ (the fields say what it guards);
+// sinks are called with it held, so they only queue.
 #pragma once
 
 #include <grpcpp/support/status.h>
@@ -23,12 +23,12 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <random>
 #include <string>
 #include <thread>
 
+#include "contract/mutex.h"
 #include "core/presence_core.h"
 #include "hold_file.h"
 #include "joined_reply.h"
@@ -128,43 +128,46 @@ class Engine {
   pb::Status GetStatus() const;
 
  private:
-  using Lock = std::unique_lock<std::mutex>;
-
   void Run();
-  // Sends one due call; false when nothing is due.
-  bool WorkOnce(Lock& lock);
-  void SendHeartbeat(Lock& lock, const Work& work);
-  void SendLeave(Lock& lock, const Work& work);
+  // Sends one due call, releasing mutex_ around it; false when nothing is
+  // due.
+  bool WorkOnce() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
+  void SendHeartbeat(const Work& work) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
+  void SendLeave(const Work& work) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
+  // One leave call (a batch may need several); takes no lock.
   grpc::Status Leave(const Batch& batch, std::chrono::milliseconds grace,
                      std::chrono::milliseconds timeout);
-  // After every change to the core, under the lock: logs a state change
-  // once, tells the attached holds, and saves the detached ones when they
-  // changed (`on_saved`, if given, learns how that save went).
-  void Commit(std::function<void(const SaveResult&)> on_saved = {});
+  // After every change to the core: logs a state change once, tells the
+  // attached holds, and saves the detached ones when they changed
+  // (`on_saved`, if given, learns how that save went).
+  void Commit(std::function<void(const SaveResult&)> on_saved = {})
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
   // Answers the stops waiting for `target`'s leave.
-  void SettleLeave(const Target& target, const grpc::Status& status);
-  std::string NewHoldId();
+  void SettleLeave(const Target& target, const grpc::Status& status)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
+  std::string NewHoldId() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
   // Wakes the engine thread if it sleeps past `when`.
-  void WakeBy(TimePoint when);
-  double Jitter();
+  void WakeBy(TimePoint when) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
+  double Jitter() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
 
   Upstream& upstream_;
   Session& session_;
   const EngineOptions options_;
+  const int64_t started_at_ms_;
 
-  mutable std::mutex mutex_;
+  mutable Mutex mutex_;
   std::condition_variable wake_;
-  PresenceCore core_;
-  SessionState logged_state_;
-  std::map<std::string, HoldEventSink*> sinks_;
-  std::multimap<Target, std::shared_ptr<JoinedReply>> leave_waiters_;
-  int64_t started_at_ms_ = 0;
-  uint64_t heartbeat_calls_ = 0;
-  uint64_t wakeups_ = 0;
-  bool stopping_ = false;
+  PresenceCore core_ ABSL_GUARDED_BY(mutex_);
+  SessionState logged_state_ ABSL_GUARDED_BY(mutex_);
+  std::map<std::string, HoldEventSink*> sinks_ ABSL_GUARDED_BY(mutex_);
+  std::multimap<Target, std::shared_ptr<JoinedReply>> leave_waiters_
+      ABSL_GUARDED_BY(mutex_);
+  uint64_t heartbeat_calls_ ABSL_GUARDED_BY(mutex_) = 0;
+  uint64_t wakeups_ ABSL_GUARDED_BY(mutex_) = 0;
+  bool stopping_ ABSL_GUARDED_BY(mutex_) = false;
   // When the engine thread sleeps: until when (max: until notified).
-  std::optional<TimePoint> sleeping_until_;
-  std::mt19937_64 random_;
+  std::optional<TimePoint> sleeping_until_ ABSL_GUARDED_BY(mutex_);
+  std::mt19937_64 random_ ABSL_GUARDED_BY(mutex_);
   std::thread thread_;
 };
 

@@ -33,15 +33,15 @@ double Engine::Jitter() {
   return std::uniform_real_distribution<double>(0.0, 1.0)(random_);
 }
 
-bool Engine::WorkOnce(Lock& lock) {
+bool Engine::WorkOnce() {
   const Work work = core_.NextWork(options_.now());
   Commit();  // TTLs that passed
   switch (work.kind) {
     case Work::Kind::kLeave:
-      SendLeave(lock, work);
+      SendLeave(work);
       return true;
     case Work::Kind::kHeartbeat:
-      SendHeartbeat(lock, work);
+      SendHeartbeat(work);
       return true;
     case Work::Kind::kNone:
       break;
@@ -50,32 +50,32 @@ bool Engine::WorkOnce(Lock& lock) {
 }
 
 void Engine::RunDueWork() {
-  Lock lock(mutex_);
-  while (!stopping_ && WorkOnce(lock)) {
+  MutexLock lock(mutex_);
+  while (!stopping_ && WorkOnce()) {
   }
 }
 
 void Engine::Run() {
-  Lock lock(mutex_);
+  MutexLock lock(mutex_);
   while (!stopping_) {
-    if (WorkOnce(lock)) continue;
+    if (WorkOnce()) continue;
     const std::optional<TimePoint> wake = core_.NextWake();
     sleeping_until_ = wake.value_or(TimePoint::max());
     if (wake) {
-      wake_.wait_until(lock, *wake);
+      mutex_.WaitUntil(wake_, *wake);
     } else {
-      wake_.wait(lock);
+      mutex_.Wait(wake_);
     }
     sleeping_until_.reset();
     ++wakeups_;
   }
 }
 
-void Engine::SendLeave(Lock& lock, const Work& work) {
-  lock.unlock();
+void Engine::SendLeave(const Work& work) {
+  mutex_.unlock();
   const grpc::Status status =
       Leave(work.send, std::chrono::milliseconds(0), options_.leave_timeout);
-  lock.lock();
+  mutex_.lock();
   const bool first_sign = core_.state() != SessionState::kDegraded;
   const auto abandoned = core_.OnLeaveSent(
       work, Classify(status), status.error_message(), options_.now(), Jitter());
@@ -102,10 +102,10 @@ void Engine::SendLeave(Lock& lock, const Work& work) {
   Commit();
 }
 
-void Engine::SendHeartbeat(Lock& lock, const Work& work) {
+void Engine::SendHeartbeat(const Work& work) {
   auto calls = SplitIntoCalls<pb::HeartbeatRequest>(work.send);
   heartbeat_calls_ += calls.size();
-  lock.unlock();
+  mutex_.unlock();
   pb::HeartbeatResponse response;
   grpc::Status status = grpc::Status::OK;
   for (const auto& request : calls) {
@@ -114,7 +114,7 @@ void Engine::SendHeartbeat(Lock& lock, const Work& work) {
     });
     if (!status.ok()) break;
   }
-  lock.lock();
+  mutex_.lock();
   const bool read_settings = core_.OnHeartbeatSent(
       work, Classify(status), status.error_message(), options_.now(), Jitter());
   if (status.ok()) {
@@ -126,12 +126,12 @@ void Engine::SendHeartbeat(Lock& lock, const Work& work) {
   if (!read_settings) return;
   // Presence disabled for the network, or the user's switch is off: the
   // settings say which. Nothing retries in a loop meanwhile.
-  lock.unlock();
+  mutex_.unlock();
   pb::GetSettingsResponse settings;
   const grpc::Status read = session_.Run([&](const std::string& token) {
     return upstream_.GetSettings(token, &settings);
   });
-  lock.lock();
+  mutex_.lock();
   if (!read.ok()) return;
   core_.ApplySettings(ToNetworkView(settings.network()), options_.now());
   core_.SetUserEnabled(settings.user().enabled(), options_.now());

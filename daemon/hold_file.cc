@@ -148,7 +148,7 @@ HoldFile::HoldFile(std::string path)
 HoldFile::~HoldFile() {
   Flush();
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     stopping_ = true;
   }
   changed_.notify_all();
@@ -191,7 +191,7 @@ void HoldFile::MoveAside(const std::string& kind, const std::string& why) {
 
 void HoldFile::Save(std::vector<StoredHold> holds, OnSaved on_saved) {
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     pending_ = std::move(holds);
     if (on_saved) waiting_.push_back(std::move(on_saved));
   }
@@ -199,14 +199,14 @@ void HoldFile::Save(std::vector<StoredHold> holds, OnSaved on_saved) {
 }
 
 void HoldFile::Flush() {
-  std::unique_lock lock(mutex_);
-  changed_.wait(lock, [&] { return !pending_ && !writing_; });
+  MutexLock lock(mutex_);
+  while (pending_ || writing_) mutex_.Wait(changed_);
 }
 
 void HoldFile::Run() {
-  std::unique_lock lock(mutex_);
+  MutexLock lock(mutex_);
   while (true) {
-    changed_.wait(lock, [&] { return stopping_ || pending_; });
+    while (!stopping_ && !pending_) mutex_.Wait(changed_);
     if (!pending_) return;
     // Everything queued up to here goes in this one write.
     const std::string text = SerializeHolds(*pending_);
@@ -214,10 +214,10 @@ void HoldFile::Run() {
     std::vector<OnSaved> callbacks;
     callbacks.swap(waiting_);
     writing_ = true;
-    lock.unlock();
+    mutex_.unlock();
     const SaveResult result = Write(text);
     for (const auto& callback : callbacks) callback(result);
-    lock.lock();
+    mutex_.lock();
     writing_ = false;
     changed_.notify_all();
   }

@@ -10,12 +10,12 @@
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "contract/mutex.h"
 #include "core/hold_table.h"
 
 namespace presence::daemon {
@@ -75,13 +75,15 @@ class HoldFile {
   void MoveAside(const std::string& kind, const std::string& why);
 
   const std::string path_;
-  std::mutex mutex_;
+  Mutex mutex_;
   std::condition_variable changed_;
-  std::optional<std::vector<StoredHold>> pending_;
-  std::vector<OnSaved> waiting_;  // callbacks of the pending snapshot
-  bool writing_ = false;
-  bool stopping_ = false;
-  // Save errors are logged when they start and when they end, not per write.
+  std::optional<std::vector<StoredHold>> pending_ ABSL_GUARDED_BY(mutex_);
+  // Callbacks of the pending snapshot.
+  std::vector<OnSaved> waiting_ ABSL_GUARDED_BY(mutex_);
+  bool writing_ ABSL_GUARDED_BY(mutex_) = false;
+  bool stopping_ ABSL_GUARDED_BY(mutex_) = false;
+  // Save errors are logged when they start and when they end, not per
+  // write. The writer thread's own.
   std::string failing_;
   std::thread writer_;
 };

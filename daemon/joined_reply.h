@@ -6,7 +6,8 @@
 #include <grpcpp/support/status.h>
 
 #include <functional>
-#include <mutex>
+
+#include "contract/mutex.h"
 
 namespace presence::daemon {
 
@@ -16,23 +17,25 @@ class JoinedReply {
 
   JoinedReply(int parts, Done done)
       : remaining_(parts), done_(std::move(done)) {
-    if (remaining_ <= 0) done_(status_);
+    if (parts <= 0) done_(grpc::Status::OK);
   }
 
   // One part finished; calls `done` (outside the lock) after the last.
   void Complete(const grpc::Status& status) {
+    grpc::Status answer;
     {
-      std::lock_guard lock(mutex_);
+      MutexLock lock(mutex_);
       if (!status.ok() && status_.ok()) status_ = status;
       if (--remaining_ != 0) return;
+      answer = status_;
     }
-    done_(status_);
+    done_(answer);
   }
 
  private:
-  std::mutex mutex_;
-  int remaining_;
-  grpc::Status status_;
+  Mutex mutex_;
+  int remaining_ ABSL_GUARDED_BY(mutex_);
+  grpc::Status status_ ABSL_GUARDED_BY(mutex_);
   Done done_;
 };
 

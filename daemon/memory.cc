@@ -18,8 +18,9 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
-#include <mutex>
 #include <thread>
+
+#include "contract/mutex.h"
 
 namespace presence::daemon {
 namespace {
@@ -37,7 +38,7 @@ class Trimmer {
         kTrimAfterBytes) {
       return;
     }
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     released_ = 0;
     pending_ = true;
     if (!thread_.joinable()) thread_ = std::thread([this] { Loop(); });
@@ -51,29 +52,29 @@ class Trimmer {
   static constexpr std::chrono::milliseconds kQuiet{200};
 
   void Loop() {
-    std::unique_lock lock(mutex_);
+    MutexLock lock(mutex_);
     while (true) {
-      wake_.wait(lock, [this] { return pending_; });
+      while (!pending_) mutex_.Wait(wake_);
       do {
         pending_ = false;
-        wake_.wait_for(lock, kQuiet);
+        mutex_.WaitUntil(wake_, std::chrono::steady_clock::now() + kQuiet);
       } while (pending_);
-      lock.unlock();
+      mutex_.unlock();
       const auto start = std::chrono::steady_clock::now();
       malloc_trim(0);
       spdlog::debug("returned freed heap to the kernel in {} us",
                     std::chrono::duration_cast<std::chrono::microseconds>(
                         std::chrono::steady_clock::now() - start)
                         .count());
-      lock.lock();
+      mutex_.lock();
     }
   }
 
   std::atomic<std::size_t> released_{0};
-  std::mutex mutex_;
+  Mutex mutex_;
   std::condition_variable wake_;
-  bool pending_ = false;
-  std::thread thread_;
+  bool pending_ ABSL_GUARDED_BY(mutex_) = false;
+  std::thread thread_ ABSL_GUARDED_BY(mutex_);
 };
 
 Trimmer& TheTrimmer() {

@@ -29,7 +29,7 @@ ResilientStream::ResilientStream(std::string name, Session& session,
 
 ResilientStream::~ResilientStream() {
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     stopping_ = true;
   }
   changed_.notify_all();
@@ -38,29 +38,28 @@ ResilientStream::~ResilientStream() {
 
 void ResilientStream::Reopen() {
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     reopen_ = true;
   }
   changed_.notify_all();
 }
 
-grpc::Status ResilientStream::Serve(std::unique_lock<std::mutex>& lock,
-                                    const std::string& token, bool* healthy) {
-  lock.unlock();
+grpc::Status ResilientStream::Serve(const std::string& token, bool* healthy) {
+  mutex_.unlock();
   std::unique_ptr<UpstreamStream> stream =
       open_(token, [this](const grpc::Status& end) {
-        std::lock_guard guard(mutex_);
+        MutexLock guard(mutex_);
         ended_ = end;
         changed_.notify_all();
       });
-  lock.lock();
+  mutex_.lock();
   const auto opened_at = std::chrono::steady_clock::now();
-  changed_.wait(lock, [&] { return stopping_ || reopen_ || ended_; });
+  while (!stopping_ && !reopen_ && !ended_) mutex_.Wait(changed_);
   const grpc::Status end =
       ended_ && !reopen_ && !stopping_ ? *ended_ : grpc::Status::CANCELLED;
-  lock.unlock();
+  mutex_.unlock();
   stream.reset();  // cancels and waits for its callbacks
-  lock.lock();
+  mutex_.lock();
   ended_.reset();
   *healthy = std::chrono::steady_clock::now() - opened_at > kHealthy;
   return end;
@@ -72,19 +71,21 @@ void ResilientStream::Run() {
   std::chrono::milliseconds retry_in(0);
   bool failing = false;        // logged once per outage, not per retry
   bool token_refused = false;  // the last stream's token was refused
-  std::unique_lock lock(mutex_);
+  MutexLock lock(mutex_);
   while (!stopping_) {
     if (retry_in.count() > 0) {
-      changed_.wait_for(lock, retry_in, [&] { return stopping_ || reopen_; });
+      const auto until = std::chrono::steady_clock::now() + retry_in;
+      while (!stopping_ && !reopen_ && mutex_.WaitUntil(changed_, until)) {
+      }
       if (stopping_) break;
     }
     reopen_ = false;
-    lock.unlock();
+    mutex_.unlock();
     std::string token;
     const bool wanted = wanted_();
     const grpc::Status login =
         wanted ? session_.Token(&token) : grpc::Status::OK;
-    lock.lock();
+    mutex_.lock();
     if (!wanted) {
       retry_in = kNotWantedPoll;
       continue;
@@ -106,7 +107,7 @@ void ResilientStream::Run() {
       failing = false;
     }
     bool healthy = false;
-    const grpc::Status end = Serve(lock, token, &healthy);
+    const grpc::Status end = Serve(token, &healthy);
     if (healthy) token_refused = false;
     if (healthy || end.error_code() == grpc::StatusCode::CANCELLED) {
       backoff_.Reset();

@@ -10,11 +10,11 @@
 #include <condition_variable>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
 
+#include "contract/mutex.h"
 #include "core/backoff.h"
 #include "session.h"
 
@@ -40,9 +40,9 @@ class ResilientStream {
 
  private:
   void Run();
-  // Opens and serves one stream until it ends; returns how it ended.
-  grpc::Status Serve(std::unique_lock<std::mutex>& lock,
-                     const std::string& token, bool* healthy);
+  // Serves one stream, releasing mutex_ while it opens and closes it.
+  grpc::Status Serve(const std::string& token, bool* healthy)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
 
   const std::string name_;
   Session& session_;
@@ -51,11 +51,11 @@ class ResilientStream {
   const OnDown on_down_;
   Backoff backoff_;
 
-  std::mutex mutex_;
+  Mutex mutex_;
   std::condition_variable changed_;
-  std::optional<grpc::Status> ended_;
-  bool reopen_ = false;
-  bool stopping_ = false;
+  std::optional<grpc::Status> ended_ ABSL_GUARDED_BY(mutex_);
+  bool reopen_ ABSL_GUARDED_BY(mutex_) = false;
+  bool stopping_ ABSL_GUARDED_BY(mutex_) = false;
   std::thread thread_;
 };
 

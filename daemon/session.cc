@@ -6,18 +6,28 @@ Session::Session(Upstream& upstream, Credentials credentials)
     : upstream_(upstream), credentials_(std::move(credentials)) {}
 
 void Session::SetCredentials(Credentials credentials) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   credentials_ = std::move(credentials);
   token_.clear();
 }
 
+std::string Session::user_id() const {
+  MutexLock lock(mutex_);
+  return credentials_.user_id;
+}
+
+std::string Session::device_id() const {
+  MutexLock lock(mutex_);
+  return credentials_.device_id;
+}
+
 void Session::Reset() {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   token_.clear();
 }
 
 void Session::Invalidate(const std::string& stale) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   if (token_ == stale) token_.clear();
 }
 
@@ -26,7 +36,7 @@ grpc::Status Session::Token(std::string* token) {
   std::shared_future<Login> pending;
   pb::CreateSessionRequest request;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     if (!token_.empty() && std::chrono::system_clock::now() < renew_at_) {
       *token = token_;
       return grpc::Status::OK;
@@ -47,7 +57,7 @@ grpc::Status Session::Token(std::string* token) {
   }
   const Login result = LogIn(request);
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     login_ = {};
   }
   promise.set_value(result);
@@ -64,7 +74,7 @@ Session::Login Session::LogIn(const pb::CreateSessionRequest& request) {
   // difference never lets a heartbeat go out with an expired token.
   const auto expires_at = std::chrono::system_clock::time_point(
       std::chrono::milliseconds(response.expires_at_ms()));
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   token_ = login.token = response.access_token();
   renew_at_ = sent_at + (expires_at - sent_at) * 4 / 5;
   return login;

@@ -7,9 +7,9 @@
 #include <chrono>
 #include <functional>
 #include <future>
-#include <mutex>
 #include <string>
 
+#include "contract/mutex.h"
 #include "upstream/upstream.h"
 
 namespace presence::daemon {
@@ -42,8 +42,8 @@ class Session {
   // Forgets the token; the next Run logs in again.
   void Reset();
 
-  const std::string& user_id() const { return credentials_.user_id; }
-  const std::string& device_id() const { return credentials_.device_id; }
+  std::string user_id() const;
+  std::string device_id() const;
 
  private:
   struct Login {
@@ -53,13 +53,13 @@ class Session {
   Login LogIn(const pb::CreateSessionRequest& request);
 
   Upstream& upstream_;
-  std::mutex mutex_;  // guards the fields below
-  Credentials credentials_;
-  std::string token_;
-  std::chrono::system_clock::time_point renew_at_;
+  mutable Mutex mutex_;
+  Credentials credentials_ ABSL_GUARDED_BY(mutex_);
+  std::string token_ ABSL_GUARDED_BY(mutex_);
+  std::chrono::system_clock::time_point renew_at_ ABSL_GUARDED_BY(mutex_);
   // The login under way, if any: callers that need a token meanwhile share
   // its result instead of each making (or queueing) their own.
-  std::shared_future<Login> login_;
+  std::shared_future<Login> login_ ABSL_GUARDED_BY(mutex_);
 };
 
 }  // namespace presence::daemon

@@ -20,7 +20,7 @@ SyncHub::SyncHub(Upstream& upstream, Session& session, Engine& engine,
   stream_ = std::make_unique<ResilientStream>(
       "presence watch", session,
       [this, &engine] {
-        std::lock_guard lock(mutex_);
+        MutexLock lock(mutex_);
         return !interest_.empty() && engine.SessionWanted();
       },
       [this](const std::string& token, Upstream::OnEnd on_end) {
@@ -35,7 +35,7 @@ std::unique_ptr<UpstreamStream> SyncHub::OpenWatch(const std::string& token,
                                                    Upstream::OnEnd on_end) {
   std::vector<std::string> users;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     for (const auto& [user, count] : interest_) users.push_back(user);
   }
   auto stream = std::make_unique<ChunkedStream>();
@@ -58,7 +58,7 @@ std::unique_ptr<UpstreamStream> SyncHub::OpenWatch(const std::string& token,
 void SyncHub::OnEvent(const pb::WatchEvent& event) {
   if (!event.has_user()) return;
   const pb::UserPresence& presence = event.user();
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   if (!interest_.count(presence.user_id())) return;
   auto known = last_known_.find(presence.user_id());
   // A reconnect replays the current state: pass on only what changed.
@@ -76,7 +76,7 @@ void SyncHub::OnEvent(const pb::WatchEvent& event) {
 void SyncHub::Add(Watcher* watcher, const std::vector<std::string>& user_ids) {
   bool widened = false;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     auto& users = watchers_[watcher];
     for (const auto& user : user_ids) {
       if (!users.insert(user).second) continue;
@@ -90,7 +90,7 @@ void SyncHub::Add(Watcher* watcher, const std::vector<std::string>& user_ids) {
 }
 
 void SyncHub::Remove(Watcher* watcher) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   auto found = watchers_.find(watcher);
   if (found == watchers_.end()) return;
   for (const auto& user : found->second) {
@@ -106,12 +106,12 @@ void SyncHub::Remove(Watcher* watcher) {
 void SyncHub::Reconnect() { stream_->Reopen(); }
 
 int SyncHub::watcher_count() const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   return static_cast<int>(watchers_.size());
 }
 
 int SyncHub::user_count() const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   return static_cast<int>(interest_.size());
 }
 

@@ -6,11 +6,11 @@
 
 #include <map>
 #include <memory>
-#include <mutex>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "contract/mutex.h"
 #include "resilient_stream.h"
 
 namespace presence::daemon {
@@ -46,10 +46,11 @@ class SyncHub {
   void OnEvent(const pb::WatchEvent& event);
 
   Upstream& upstream_;
-  mutable std::mutex mutex_;
-  std::map<Watcher*, std::set<std::string>> watchers_;
-  std::map<std::string, int> interest_;  // user id -> number of watchers
-  std::map<std::string, pb::UserPresence> last_known_;
+  mutable Mutex mutex_;
+  std::map<Watcher*, std::set<std::string>> watchers_ ABSL_GUARDED_BY(mutex_);
+  // user id -> number of watchers
+  std::map<std::string, int> interest_ ABSL_GUARDED_BY(mutex_);
+  std::map<std::string, pb::UserPresence> last_known_ ABSL_GUARDED_BY(mutex_);
   std::unique_ptr<ResilientStream> stream_;  // last: its thread uses the rest
 };
 

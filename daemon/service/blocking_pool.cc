@@ -11,7 +11,7 @@ BlockingPool::BlockingPool(std::size_t threads, std::size_t max_waiting)
 
 BlockingPool::~BlockingPool() {
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     stopping_ = true;
   }
   ready_.notify_all();
@@ -20,7 +20,7 @@ BlockingPool::~BlockingPool() {
 
 bool BlockingPool::TryPost(std::function<void()> work) {
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     if (queue_.size() >= max_waiting_) return false;
     queue_.push_back(std::move(work));
   }
@@ -32,8 +32,8 @@ void BlockingPool::Loop() {
   for (;;) {
     std::function<void()> work;
     {
-      std::unique_lock lock(mutex_);
-      ready_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      MutexLock lock(mutex_);
+      while (!stopping_ && queue_.empty()) mutex_.Wait(ready_);
       if (queue_.empty()) return;  // stopping, and nothing is left
       work = std::move(queue_.front());
       queue_.pop_front();

@@ -7,9 +7,10 @@
 #include <cstddef>
 #include <deque>
 #include <functional>
-#include <mutex>
 #include <thread>
 #include <vector>
+
+#include "contract/mutex.h"
 
 namespace presence::daemon {
 
@@ -31,11 +32,11 @@ class BlockingPool {
  private:
   void Loop();
 
-  std::mutex mutex_;
+  Mutex mutex_;
   std::condition_variable ready_;
   const std::size_t max_waiting_;
-  std::deque<std::function<void()>> queue_;
-  bool stopping_ = false;
+  std::deque<std::function<void()>> queue_ ABSL_GUARDED_BY(mutex_);
+  bool stopping_ ABSL_GUARDED_BY(mutex_) = false;
   std::vector<std::thread> threads_;
 };
 

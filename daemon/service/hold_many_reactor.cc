@@ -50,7 +50,7 @@ void HoldManyReactor::Add(const pb::HoldRequest& request, uint64_t request_id) {
   if (!status.ok()) return Refuse(request_id, status);
   bool released;
   {
-    std::lock_guard lock(holds_mutex_);
+    MutexLock lock(holds_mutex_);
     released = released_;
   }
   // The call ended while the hold was being added: OnRelease may have missed
@@ -65,7 +65,7 @@ void HoldManyReactor::ReleaseOne(const std::string& hold_id,
   }
   bool found;
   {
-    std::lock_guard lock(holds_mutex_);
+    MutexLock lock(holds_mutex_);
     found = holds_.erase(hold_id) > 0;
   }
   if (!found) {
@@ -94,7 +94,7 @@ void HoldManyReactor::Send(const pb::HoldEvent& event) {
   if (event.type() != pb::HOLD_EVENT_HELD) return Enqueue(event);
   // Only AddAttached sends HELD, from Add on the reading thread.
   {
-    std::lock_guard lock(holds_mutex_);
+    MutexLock lock(holds_mutex_);
     holds_.insert(event.hold_id());
   }
   pb::HoldEvent held = event;
@@ -104,7 +104,7 @@ void HoldManyReactor::Send(const pb::HoldEvent& event) {
 
 void HoldManyReactor::End(const pb::HoldEvent& event) {
   {
-    std::lock_guard lock(holds_mutex_);
+    MutexLock lock(holds_mutex_);
     holds_.erase(event.hold_id());  // the engine removed it
   }
   Enqueue(event);
@@ -113,7 +113,7 @@ void HoldManyReactor::End(const pb::HoldEvent& event) {
 void HoldManyReactor::OnRelease() {
   std::set<std::string> holds;
   {
-    std::lock_guard lock(holds_mutex_);
+    MutexLock lock(holds_mutex_);
     released_ = true;
     holds.swap(holds_);
   }

@@ -5,10 +5,10 @@
 #pragma once
 
 #include <cstdint>
-#include <mutex>
 #include <set>
 #include <string>
 
+#include "contract/mutex.h"
 #include "engine.h"
 #include "presence/v1/control.grpc.pb.h"
 #include "service/queued_writer.h"
@@ -48,9 +48,11 @@ class HoldManyReactor final
 
   // Taken under the engine's mutex (from the sink calls): never call the
   // engine while holding it.
-  std::mutex holds_mutex_;
-  std::set<std::string> holds_;  // the ids of this call's holds
-  bool released_ = false;        // the call is over: OnRelease ran
+  Mutex holds_mutex_;
+  // The ids of this call's holds.
+  std::set<std::string> holds_ ABSL_GUARDED_BY(holds_mutex_);
+  // The call is over: OnRelease ran.
+  bool released_ ABSL_GUARDED_BY(holds_mutex_) = false;
 };
 
 }  // namespace presence::daemon

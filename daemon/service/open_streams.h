@@ -7,8 +7,9 @@
 
 #include <grpcpp/grpcpp.h>
 
-#include <mutex>
 #include <unordered_set>
+
+#include "contract/mutex.h"
 
 namespace presence::daemon {
 
@@ -24,24 +25,24 @@ class OpenStreams {
   };
 
   void Add(Stream* stream) {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     streams_.insert(stream);
   }
   // Called by the stream once it is over, before it is deleted.
   void Remove(Stream* stream) {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     streams_.erase(stream);
   }
   // A registered stream is alive here: it removes itself before deletion,
   // and Finish never runs its reactions inline on this thread.
   void CloseAll(const grpc::Status& status) {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     for (Stream* stream : streams_) stream->FinishWith(status);
   }
 
  private:
-  std::mutex mutex_;
-  std::unordered_set<Stream*> streams_;
+  Mutex mutex_;
+  std::unordered_set<Stream*> streams_ ABSL_GUARDED_BY(mutex_);
 };
 
 }  // namespace presence::daemon

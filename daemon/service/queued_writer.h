@@ -11,9 +11,9 @@
 #include <grpcpp/support/server_callback.h>
 
 #include <list>
-#include <mutex>
 #include <optional>
 
+#include "contract/mutex.h"
 #include "contract/request_parser.h"
 #include "memory.h"
 #include "service/open_streams.h"
@@ -35,7 +35,7 @@ class QueuedWriter : public Reactor, public OpenStreams::Stream {
     if (grpc::Status status = SerializeResponse(message, &wire); !status.ok()) {
       return FinishWith(status);
     }
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     if (finished_ || closing_) return;
     queue_.push_back(std::move(wire));
     closing_ = last;
@@ -44,13 +44,13 @@ class QueuedWriter : public Reactor, public OpenStreams::Stream {
 
   // Finishes now with `status`, dropping anything still queued.
   void FinishWith(const grpc::Status& status) override {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     FinishLocked(status);
   }
 
   // Finishes with OK once everything queued so far is written.
   void FinishWhenWritten() {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     if (finished_ || closing_) return;
     closing_ = true;
     if (!writing_) FinishLocked(grpc::Status::OK);
@@ -59,7 +59,7 @@ class QueuedWriter : public Reactor, public OpenStreams::Stream {
  protected:
   // Whether Finish was called or is waiting for the write in flight.
   bool Finishing() {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     return finished_ || closing_ || pending_finish_.has_value();
   }
 
@@ -67,13 +67,14 @@ class QueuedWriter : public Reactor, public OpenStreams::Stream {
   virtual void OnRelease() {}
 
  private:
-  void WriteFront() {
+  void WriteFront() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) {
     writing_ = true;
     this->StartWrite(&queue_.front());
   }
 
   // Finish waits for the write in flight: one operation of a kind at a time.
-  void FinishLocked(const grpc::Status& status) {
+  void FinishLocked(const grpc::Status& status)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) {
     if (finished_) return;
     if (writing_) {
       pending_finish_ = status;
@@ -84,7 +85,7 @@ class QueuedWriter : public Reactor, public OpenStreams::Stream {
   }
 
   void OnWriteDone(bool ok) override {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     queue_.pop_front();
     writing_ = false;
     if (pending_finish_) return FinishLocked(*pending_finish_);
@@ -109,7 +110,7 @@ class QueuedWriter : public Reactor, public OpenStreams::Stream {
 
   void Release() {
     {
-      std::lock_guard lock(mutex_);
+      MutexLock lock(mutex_);
       if (released_) return;
       released_ = true;
     }
@@ -118,16 +119,16 @@ class QueuedWriter : public Reactor, public OpenStreams::Stream {
   }
 
   OpenStreams* streams_ = nullptr;
-  std::mutex mutex_;
+  Mutex mutex_;
   // Nearly always empty: a list costs nothing until a message is queued
   // and keeps &front() valid while more are queued behind the write in
   // flight (a deque allocates a 512-byte block per stream up front).
-  std::list<grpc::ByteBuffer> queue_;
-  std::optional<grpc::Status> pending_finish_;
-  bool writing_ = false;
-  bool closing_ = false;
-  bool finished_ = false;
-  bool released_ = false;
+  std::list<grpc::ByteBuffer> queue_ ABSL_GUARDED_BY(mutex_);
+  std::optional<grpc::Status> pending_finish_ ABSL_GUARDED_BY(mutex_);
+  bool writing_ ABSL_GUARDED_BY(mutex_) = false;
+  bool closing_ ABSL_GUARDED_BY(mutex_) = false;
+  bool finished_ ABSL_GUARDED_BY(mutex_) = false;
+  bool released_ ABSL_GUARDED_BY(mutex_) = false;
 };
 
 }  // namespace presence::daemon

@@ -234,7 +234,7 @@ void UnixListener::Admit(grpc::Server* server, AdmittedConnection connection) {
   {
     // An fd number is reused only after its connection closed, so the
     // newest entry for a number is always the live one.
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     peers_[connection.fd] = std::move(connection.peer);
   }
   grpc::AddInsecureChannelFromFd(server, connection.fd);
@@ -250,7 +250,7 @@ std::optional<PeerCredentials> UnixListener::Lookup(
   } catch (...) {
     return std::nullopt;
   }
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   auto found = peers_.find(fd);
   if (found == peers_.end()) return std::nullopt;
   return found->second;

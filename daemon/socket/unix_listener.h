@@ -14,11 +14,11 @@
 #include <cstdint>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
 
+#include "contract/mutex.h"
 #include "socket/peer_credentials.h"
 #include "socket/preface_gate.h"
 
@@ -80,8 +80,8 @@ class UnixListener {
   bool owns_path_;
   PrefaceGate gate_;
   std::thread thread_;
-  mutable std::mutex mutex_;
-  std::map<int, PeerCredentials> peers_;
+  mutable Mutex mutex_;
+  std::map<int, PeerCredentials> peers_ ABSL_GUARDED_BY(mutex_);
 };
 
 }  // namespace presence::daemon

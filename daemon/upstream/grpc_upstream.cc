@@ -74,23 +74,23 @@ void GrpcUpstream::Reconnect(const GrpcUpstreamOptions& options) {
   std::shared_ptr<pb::PresenceService::Stub> stub =
       pb::PresenceService::NewStub(grpc::CreateCustomChannel(
           options.address, MakeCredentials(options), args));
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   options_ = options;
   stub_ = std::move(stub);
 }
 
 std::string GrpcUpstream::address() const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   return options_.address;
 }
 
 std::chrono::milliseconds GrpcUpstream::deadline() const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   return options_.deadline;
 }
 
 std::shared_ptr<pb::PresenceService::Stub> GrpcUpstream::stub() const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   return stub_;
 }
 

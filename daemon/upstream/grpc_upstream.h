@@ -8,9 +8,9 @@
 
 #include <chrono>
 #include <memory>
-#include <mutex>
 #include <string>
 
+#include "contract/mutex.h"
 #include "presence/v1/upstream.grpc.pb.h"
 #include "upstream/upstream.h"
 
@@ -74,9 +74,9 @@ class GrpcUpstream : public Upstream {
   std::shared_ptr<pb::PresenceService::Stub> stub() const;
   std::chrono::milliseconds deadline() const;
 
-  mutable std::mutex mutex_;
-  GrpcUpstreamOptions options_;
-  std::shared_ptr<pb::PresenceService::Stub> stub_;
+  mutable Mutex mutex_;
+  GrpcUpstreamOptions options_ ABSL_GUARDED_BY(mutex_);
+  std::shared_ptr<pb::PresenceService::Stub> stub_ ABSL_GUARDED_BY(mutex_);
 };
 
 }  // namespace presence::daemon

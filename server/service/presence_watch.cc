@@ -34,7 +34,7 @@ PresenceWatch::PresenceWatch(WatchHub& hub, PresenceStore& store,
     return;
   }
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     for (const auto& presence : presences) UpdateUser(presence, false);
     for (std::size_t i = 0; i < unique_rooms.size(); ++i) {
       UpdateRoom(unique_rooms[i], counts[i], false);
@@ -45,7 +45,7 @@ PresenceWatch::PresenceWatch(WatchHub& hub, PresenceStore& store,
 
 void PresenceWatch::OnUserPresence(const UserPresence& presence) {
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     UpdateUser(presence, true);
   }
   Pump();
@@ -53,7 +53,7 @@ void PresenceWatch::OnUserPresence(const UserPresence& presence) {
 
 void PresenceWatch::OnRoomViewerCount(const RoomViewerCount& count) {
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     UpdateRoom(count.room_id, count.count, true);
   }
   Pump();

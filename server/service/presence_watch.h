@@ -45,16 +45,19 @@ class PresenceWatch final : public StreamReactor<v1::WatchEvent>,
   };
 
   // A change event always wins over the initial read, which may be older.
-  void UpdateUser(const UserPresence& presence, bool from_event);
+  void UpdateUser(const UserPresence& presence, bool from_event)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void UpdateRoom(const std::string& room_id, std::int64_t count,
-                  bool from_event);
-  bool NextMessageLocked(v1::WatchEvent* message) override;
+                  bool from_event) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  bool NextMessageLocked(v1::WatchEvent* message) override
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void Detach() override;
 
   WatchHub& hub_;
-  std::unordered_map<std::string, UserState> users_;
-  std::unordered_map<std::string, RoomState> rooms_;
-  std::deque<Key> queue_;  // keys whose latest state may not be sent yet
+  std::unordered_map<std::string, UserState> users_ ABSL_GUARDED_BY(mu_);
+  std::unordered_map<std::string, RoomState> rooms_ ABSL_GUARDED_BY(mu_);
+  // Keys whose latest state may not be sent yet.
+  std::deque<Key> queue_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace presence::server

@@ -26,7 +26,7 @@ SettingsWatch::SettingsWatch(WatchHub& hub, PresenceStore& store,
     return;
   }
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     if (!network_) network_ = network;
     if (!user_) user_ = user;
     changed_ = true;
@@ -36,7 +36,7 @@ SettingsWatch::SettingsWatch(WatchHub& hub, PresenceStore& store,
 
 void SettingsWatch::OnNetworkSettings(const NetworkSettings& settings) {
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     network_ = settings;
     changed_ = true;
   }
@@ -45,7 +45,7 @@ void SettingsWatch::OnNetworkSettings(const NetworkSettings& settings) {
 
 void SettingsWatch::OnUserSettings(const UserSettings& settings) {
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     user_ = settings;
     changed_ = true;
   }

@@ -24,16 +24,17 @@ class SettingsWatch final : public StreamReactor<v1::GetSettingsResponse>,
   void OnShutdown() override;
 
  private:
-  bool NextMessageLocked(v1::GetSettingsResponse* message) override;
+  bool NextMessageLocked(v1::GetSettingsResponse* message) override
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void Detach() override;
 
   WatchHub& hub_;
   const std::string user_id_;
   // Latest known state; a change event always wins over the initial read,
   // which may be older.
-  std::optional<NetworkSettings> network_;
-  std::optional<UserSettings> user_;
-  bool changed_ = false;
+  std::optional<NetworkSettings> network_ ABSL_GUARDED_BY(mu_);
+  std::optional<UserSettings> user_ ABSL_GUARDED_BY(mu_);
+  bool changed_ ABSL_GUARDED_BY(mu_) = false;
 };
 
 }  // namespace presence::server

@@ -11,8 +11,7 @@
 
 #include <grpcpp/grpcpp.h>
 
-#include <mutex>
-
+#include "contract/mutex.h"
 #include "contract/request_parser.h"
 
 namespace presence::server {
@@ -23,7 +22,7 @@ class StreamReactor : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
   // Ends the stream with `status` once any write in flight is done.
   void Close(grpc::Status status) {
     {
-      std::lock_guard lock(mu_);
+      MutexLock lock(mu_);
       if (closing_) return;
       closing_ = true;
       status_ = std::move(status);
@@ -33,7 +32,7 @@ class StreamReactor : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
 
   void OnWriteDone(bool ok) override {
     {
-      std::lock_guard lock(mu_);
+      MutexLock lock(mu_);
       writing_ = false;
     }
     if (!ok) Close(grpc::Status::CANCELLED);
@@ -49,44 +48,46 @@ class StreamReactor : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
 
  protected:
   // Fills *message with the next thing to send; false when there is none.
-  virtual bool NextMessageLocked(Message* message) = 0;
+  virtual bool NextMessageLocked(Message* message)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) = 0;
   virtual void Detach() = 0;
 
   // Starts the next write or the finish, if one is due and nothing is in
   // flight. gRPC is called outside mu_, so reactions may run inline.
   void Pump() {
-    std::unique_lock lock(mu_);
-    if (writing_ || finished_) return;
+    mu_.lock();
+    if (writing_ || finished_) return mu_.unlock();
     if (closing_) {
       finished_ = true;
       grpc::Status status = status_;
-      lock.unlock();
+      mu_.unlock();
       this->Finish(std::move(status));
       return;
     }
-    if (!NextMessageLocked(&message_)) return;
+    if (!NextMessageLocked(&message_)) return mu_.unlock();
     if (grpc::Status status = SerializeResponse(message_, &wire_);
         !status.ok()) {
       closing_ = true;
       status_ = std::move(status);
-      lock.unlock();
+      mu_.unlock();
       Pump();
       return;
     }
     writing_ = true;
-    lock.unlock();
+    mu_.unlock();
     this->StartWrite(&wire_);
   }
 
-  std::mutex mu_;
+  Mutex mu_;
 
  private:
-  Message message_;
-  grpc::ByteBuffer wire_;  // message_ serialized; owned by gRPC while writing_
-  bool writing_ = false;
-  bool closing_ = false;
-  bool finished_ = false;
-  grpc::Status status_;
+  Message message_ ABSL_GUARDED_BY(mu_);
+  // message_ serialized; owned by gRPC while writing_.
+  grpc::ByteBuffer wire_ ABSL_GUARDED_BY(mu_);
+  bool writing_ ABSL_GUARDED_BY(mu_) = false;
+  bool closing_ ABSL_GUARDED_BY(mu_) = false;
+  bool finished_ ABSL_GUARDED_BY(mu_) = false;
+  grpc::Status status_ ABSL_GUARDED_BY(mu_);
 };
 
 // A unary call answered at once with `status`.

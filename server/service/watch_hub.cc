@@ -5,21 +5,21 @@
 namespace presence::server {
 
 bool WatchHub::Add(SettingsWatcher* watcher) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   if (shut_down_) return false;
   settings_watchers_.insert(watcher);
   return true;
 }
 
 void WatchHub::Remove(SettingsWatcher* watcher) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   settings_watchers_.erase(watcher);
 }
 
 bool WatchHub::Add(PresenceWatcher* watcher,
                    const std::vector<std::string>& user_ids,
                    const std::vector<std::string>& room_ids) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   if (shut_down_) return false;
   for (const auto& id : user_ids) by_user_[id].push_back(watcher);
   for (const auto& id : room_ids) by_room_[id].push_back(watcher);
@@ -41,7 +41,7 @@ void WatchHub::Unlink(std::unordered_map<std::string, Watchers>& index,
 }
 
 void WatchHub::Remove(PresenceWatcher* watcher) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   const auto it = presence_watchers_.find(watcher);
   if (it == presence_watchers_.end()) return;
   Unlink(by_user_, it->second.user_ids, watcher);
@@ -50,27 +50,27 @@ void WatchHub::Remove(PresenceWatcher* watcher) {
 }
 
 void WatchHub::Shutdown() {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   shut_down_ = true;
   for (auto* watcher : settings_watchers_) watcher->OnShutdown();
   for (auto& [watcher, interest] : presence_watchers_) watcher->OnShutdown();
 }
 
 void WatchHub::OnNetworkSettings(const NetworkSettings& settings) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   for (auto* watcher : settings_watchers_) watcher->OnNetworkSettings(settings);
 }
 
 void WatchHub::OnUserSettings(const std::string& user_id,
                               const UserSettings& settings) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   for (auto* watcher : settings_watchers_) {
     if (watcher->user_id() == user_id) watcher->OnUserSettings(settings);
   }
 }
 
 void WatchHub::OnPresenceChanges(const PresenceChanges& changes) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   if (presence_watchers_.empty()) return;
   for (const auto& presence : changes.users) {
     const auto it = by_user_.find(presence.user_id);

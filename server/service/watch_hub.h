@@ -3,12 +3,12 @@
 // rooms they listed. It is the store's listener, so it must stay quick.
 #pragma once
 
-#include <mutex>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
+#include "contract/mutex.h"
 #include "store/presence_store.h"
 
 namespace presence::server {
@@ -58,12 +58,13 @@ class WatchHub final : public StoreListener {
                      const std::vector<std::string>& keys,
                      PresenceWatcher* watcher);
 
-  std::mutex mu_;
-  bool shut_down_ = false;
-  std::unordered_set<SettingsWatcher*> settings_watchers_;
-  std::unordered_map<PresenceWatcher*, Interest> presence_watchers_;
-  std::unordered_map<std::string, Watchers> by_user_;
-  std::unordered_map<std::string, Watchers> by_room_;
+  Mutex mu_;
+  bool shut_down_ ABSL_GUARDED_BY(mu_) = false;
+  std::unordered_set<SettingsWatcher*> settings_watchers_ ABSL_GUARDED_BY(mu_);
+  std::unordered_map<PresenceWatcher*, Interest> presence_watchers_
+      ABSL_GUARDED_BY(mu_);
+  std::unordered_map<std::string, Watchers> by_user_ ABSL_GUARDED_BY(mu_);
+  std::unordered_map<std::string, Watchers> by_room_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace presence::server

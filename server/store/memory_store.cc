@@ -13,7 +13,7 @@ MemoryStore::MemoryStore(const NetworkSettings& initial_settings)
     : settings_(initial_settings) {}
 
 void MemoryStore::SetListener(StoreListener* listener) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   listener_ = listener;
 }
 
@@ -72,7 +72,7 @@ void MemoryStore::RemoveViewer(Viewer& viewer) {
 
 void MemoryStore::PutSession(const std::string& token, const Session& session,
                              Time now) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   Expire(now);
   auto [it, inserted] = sessions_.try_emplace(token);
   SessionEntry& entry = it->second;
@@ -86,7 +86,7 @@ void MemoryStore::PutSession(const std::string& token, const Session& session,
 
 std::optional<Session> MemoryStore::FindSession(const std::string& token,
                                                 Time now) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   Expire(now);
   Publish();
   const auto it = sessions_.find(token);
@@ -95,7 +95,7 @@ std::optional<Session> MemoryStore::FindSession(const std::string& token,
 }
 
 NetworkSettings MemoryStore::GetNetworkSettings(Time now) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   Expire(now);
   Publish();
   return settings_;
@@ -103,7 +103,7 @@ NetworkSettings MemoryStore::GetNetworkSettings(Time now) {
 
 SettingsUpdateResult MemoryStore::UpdateNetworkSettings(
     const NetworkSettingsUpdate& update, Time now) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   NetworkSettings merged = Merge(settings_, update);
   if (auto conflict = CheckUpdate(merged, update)) return {settings_, conflict};
   settings_ = merged;
@@ -117,7 +117,7 @@ SettingsUpdateResult MemoryStore::UpdateNetworkSettings(
 
 UserSettings MemoryStore::GetUserSettings(const std::string& user_id,
                                           Time now) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   Expire(now);
   Publish();
   const auto it = user_settings_.find(user_id);
@@ -126,7 +126,7 @@ UserSettings MemoryStore::GetUserSettings(const std::string& user_id,
 
 UserSettings MemoryStore::SetUserPresenceEnabled(const std::string& user_id,
                                                  bool enabled, Time now) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   Expire(now);
   UserSettings& settings = user_settings_[user_id];
   const bool changed = settings.enabled != enabled;
@@ -148,7 +148,7 @@ HeartbeatResult MemoryStore::Heartbeat(const std::string& user_id,
                                        const std::string& device_id, bool user,
                                        const std::vector<std::string>& room_ids,
                                        Time now) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   Expire(now);
   HeartbeatResult result{HeartbeatOutcome::kAccepted, settings_};
   if (!settings_.presence_enabled) {
@@ -221,7 +221,7 @@ void MemoryStore::Leave(const std::string& user_id,
                         const std::string& device_id, bool user,
                         const std::vector<std::string>& room_ids, Millis grace,
                         Time now) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   Expire(now);
   if (user) LeaveTarget({std::nullopt, user_id, device_id}, grace, now);
   for (const auto& room_id : room_ids) {
@@ -245,18 +245,21 @@ MemoryStore::Viewer* MemoryStore::FindViewer(const std::string& room_id,
 
 void MemoryStore::LeaveTarget(const DeviceTarget& target, Millis grace,
                               Time now) {
-  auto leave = [&](auto* presence) {  // an OnlineUser or a Viewer
-    if (presence == nullptr) return;
-    if (grace == Millis(0)) {
-      RemoveDevice(*presence, target.device_id, now);
-    } else if (presence->devices.Contains(target.device_id)) {
+  OnlineUser* user = target.room_id ? nullptr : FindUser(target.user_id);
+  Viewer* viewer =
+      target.room_id ? FindViewer(*target.room_id, target.user_id) : nullptr;
+  const DeviceBeats* devices = user     ? &user->devices
+                               : viewer ? &viewer->devices
+                                        : nullptr;
+  if (devices == nullptr) return;
+  if (grace > Millis(0)) {
+    if (devices->Contains(target.device_id)) {
       grace_leaves_.Schedule(target, now + grace);
     }
-  };
-  if (target.room_id) {
-    leave(FindViewer(*target.room_id, target.user_id));
+  } else if (user != nullptr) {
+    RemoveDevice(*user, target.device_id, now);
   } else {
-    leave(FindUser(target.user_id));
+    RemoveDevice(*viewer, target.device_id, now);
   }
 }
 
@@ -287,7 +290,7 @@ void MemoryStore::RemoveDevice(Viewer& viewer, const std::string& device_id,
 
 std::vector<UserPresence> MemoryStore::GetUserPresence(
     const std::vector<std::string>& user_ids, Time now) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   Expire(now);
   Publish();
   std::vector<UserPresence> result;
@@ -307,7 +310,7 @@ std::vector<UserPresence> MemoryStore::GetUserPresence(
 }
 
 std::int64_t MemoryStore::OnlineUserCount(Time now) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   Expire(now);
   Publish();
   return static_cast<std::int64_t>(online_users_.size());
@@ -315,7 +318,7 @@ std::int64_t MemoryStore::OnlineUserCount(Time now) {
 
 Page<UserPresence> MemoryStore::ListOnlineUsers(
     const std::string& after_user_id, int page_size, Time now) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   Expire(now);
   Publish();
   Page<UserPresence> page;
@@ -331,7 +334,7 @@ Page<UserPresence> MemoryStore::ListOnlineUsers(
 
 std::int64_t MemoryStore::RoomViewerCount(const std::string& room_id,
                                           Time now) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   Expire(now);
   Publish();
   const auto it = rooms_.find(room_id);
@@ -342,7 +345,7 @@ std::int64_t MemoryStore::RoomViewerCount(const std::string& room_id,
 
 std::vector<std::int64_t> MemoryStore::RoomViewerCounts(
     const std::vector<std::string>& room_ids, Time now) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   Expire(now);
   Publish();
   std::vector<std::int64_t> counts;
@@ -357,7 +360,7 @@ std::vector<std::int64_t> MemoryStore::RoomViewerCounts(
 Page<RoomViewer> MemoryStore::ListRoomViewers(const std::string& room_id,
                                               const std::string& after_user_id,
                                               int page_size, Time now) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   Expire(now);
   Publish();
   Page<RoomViewer> page;
@@ -375,7 +378,7 @@ Page<RoomViewer> MemoryStore::ListRoomViewers(const std::string& room_id,
 }
 
 void MemoryStore::Sweep(Time now) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   Expire(now);
   Publish();
 }

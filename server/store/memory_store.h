@@ -4,9 +4,9 @@
 #pragma once
 
 #include <map>
-#include <mutex>
 #include <unordered_map>
 
+#include "contract/mutex.h"
 #include "store/device_beats.h"
 #include "store/grace_leaves.h"
 #include "store/presence_store.h"
@@ -86,47 +86,57 @@ class MemoryStore final : public PresenceStore {
 
   // Every public call runs under mu_ and starts with Expire(now) and ends
   // with Publish().
-  void Expire(Time now);
-  void Publish();
+  void Expire(Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void Publish() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Devices whose last heartbeat is at or before these have expired.
-  Time UserCutoff(Time now) const;
-  Time RoomCutoff(Time now) const;
+  Time UserCutoff(Time now) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  Time RoomCutoff(Time now) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
-  OnlineUser* FindUser(const std::string& user_id);
-  Viewer* FindViewer(const std::string& room_id, const std::string& user_id);
+  OnlineUser* FindUser(const std::string& user_id)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  Viewer* FindViewer(const std::string& room_id, const std::string& user_id)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   void BeatUser(const std::string& user_id, const std::string& device_id,
-                Time now);
+                Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void BeatRoom(const std::string& room_id, const std::string& user_id,
-                const std::string& device_id, Time now);
+                const std::string& device_id, Time now)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Leaves now (grace 0), or schedules a graceful leave.
-  void LeaveTarget(const DeviceTarget& target, Millis grace, Time now);
+  void LeaveTarget(const DeviceTarget& target, Millis grace, Time now)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Forgets one device of a presence now, ending it when no live device
   // is left.
-  void RemoveDevice(OnlineUser& user, const std::string& device_id, Time now);
-  void RemoveDevice(Viewer& viewer, const std::string& device_id, Time now);
-  void TakeUserOffline(OnlineUser& user);
-  void RemoveViewer(Viewer& viewer);
+  void RemoveDevice(OnlineUser& user, const std::string& device_id, Time now)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void RemoveDevice(Viewer& viewer, const std::string& device_id, Time now)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void TakeUserOffline(OnlineUser& user) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void RemoveViewer(Viewer& viewer) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
-  std::mutex mu_;
-  StoreListener* listener_ = nullptr;
-  NetworkSettings settings_;
-  std::unordered_map<std::string, UserSettings> user_settings_;
+  Mutex mu_;
+  StoreListener* listener_ ABSL_GUARDED_BY(mu_) = nullptr;
+  NetworkSettings settings_ ABSL_GUARDED_BY(mu_);
+  std::unordered_map<std::string, UserSettings> user_settings_
+      ABSL_GUARDED_BY(mu_);
 
-  std::unordered_map<std::string, SessionEntry> sessions_;
-  TimeIndex<SessionEntry> sessions_by_expiry_;
+  std::unordered_map<std::string, SessionEntry> sessions_ ABSL_GUARDED_BY(mu_);
+  TimeIndex<SessionEntry> sessions_by_expiry_ ABSL_GUARDED_BY(mu_);
 
-  std::map<std::string, OnlineUser> online_users_;  // ordered for paging
-  TimeIndex<OnlineUser> users_by_heartbeat_;
+  std::map<std::string, OnlineUser> online_users_
+      ABSL_GUARDED_BY(mu_);  // ordered for paging
+  TimeIndex<OnlineUser> users_by_heartbeat_ ABSL_GUARDED_BY(mu_);
   // Users that went offline, for their last heartbeat.
-  std::unordered_map<std::string, Time> last_seen_;
+  std::unordered_map<std::string, Time> last_seen_ ABSL_GUARDED_BY(mu_);
 
-  std::unordered_map<std::string, Room> rooms_;  // rooms with viewers
-  TimeIndex<Viewer> viewers_by_heartbeat_;
+  std::unordered_map<std::string, Room> rooms_
+      ABSL_GUARDED_BY(mu_);  // rooms with viewers
+  TimeIndex<Viewer> viewers_by_heartbeat_ ABSL_GUARDED_BY(mu_);
 
-  GraceLeaves grace_leaves_;
+  GraceLeaves grace_leaves_ ABSL_GUARDED_BY(mu_);
 
-  PresenceChanges pending_;  // transitions of the current call
+  PresenceChanges pending_
+      ABSL_GUARDED_BY(mu_);  // transitions of the current call
 };
 
 }  // namespace presence::server

@@ -106,10 +106,12 @@ void RedisPool::Unavailable(const std::string& why) const {
 }
 
 redisContext* RedisPool::Acquire() {
-  std::unique_lock lock(mu_);
-  if (!idle_cv_.wait_for(lock, options_.timeout,
-                         [this] { return !idle_.empty(); })) {
-    Unavailable("every connection is busy");
+  const auto deadline = std::chrono::steady_clock::now() + options_.timeout;
+  MutexLock lock(mu_);
+  while (idle_.empty()) {
+    if (!mu_.WaitUntil(idle_cv_, deadline) && idle_.empty()) {
+      Unavailable("every connection is busy");
+    }
   }
   redisContext* context = idle_.back();
   idle_.pop_back();
@@ -122,7 +124,7 @@ void RedisPool::Release(redisContext* context, bool broken) {
     context = nullptr;
   }
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     idle_.push_back(context);
   }
   idle_cv_.notify_one();
@@ -161,7 +163,7 @@ Reply RedisPool::Run(redisContext*& context,
       }
       shas.emplace_back(reply->str, reply->len);
     }
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     if (shas_.empty()) shas_ = std::move(shas);
   }
   Reply reply = Send(context, args);
@@ -218,7 +220,7 @@ Reply RedisPool::Eval(redis_scripts::Id script,
       Run(context, {"PING"});
     }
     {
-      std::lock_guard lock(mu_);
+      MutexLock lock(mu_);
       args.push_back(shas_.at(script));
     }
     args.emplace_back("0");
@@ -246,7 +248,7 @@ RedisSubscriber::RedisSubscriber(
 
 RedisSubscriber::~RedisSubscriber() {
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     stopping_ = true;
     // Wakes a read blocked on the connection.
     if (current_ != nullptr) ::shutdown(current_->fd, SHUT_RDWR);
@@ -256,15 +258,19 @@ RedisSubscriber::~RedisSubscriber() {
 }
 
 bool RedisSubscriber::WaitSubscribed(Millis timeout) {
-  std::unique_lock lock(mu_);
-  return cv_.wait_for(lock, timeout, [this] {
-    return subscribed_ || stopping_;
-  }) && subscribed_;
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  MutexLock lock(mu_);
+  while (!subscribed_ && !stopping_ && mu_.WaitUntil(cv_, deadline)) {
+  }
+  return subscribed_;
 }
 
 bool RedisSubscriber::SleepUnlessStopping(Millis period) {
-  std::unique_lock lock(mu_);
-  return !cv_.wait_for(lock, period, [this] { return stopping_; });
+  const auto deadline = std::chrono::steady_clock::now() + period;
+  MutexLock lock(mu_);
+  while (!stopping_ && mu_.WaitUntil(cv_, deadline)) {
+  }
+  return !stopping_;
 }
 
 void RedisSubscriber::Run() {
@@ -283,7 +289,7 @@ void RedisSubscriber::Run() {
       continue;
     }
     {
-      std::lock_guard lock(mu_);
+      MutexLock lock(mu_);
       if (stopping_) {
         redisFree(context);
         return;
@@ -299,7 +305,7 @@ void RedisSubscriber::Run() {
       on_subscribed_(first);
       first = false;
       {
-        std::lock_guard lock(mu_);
+        MutexLock lock(mu_);
         subscribed_ = true;
       }
       cv_.notify_all();
@@ -316,7 +322,7 @@ void RedisSubscriber::Run() {
     }
     bool stopping;
     {
-      std::lock_guard lock(mu_);
+      MutexLock lock(mu_);
       current_ = nullptr;
       subscribed_ = false;
       stopping = stopping_;

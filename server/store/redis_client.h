@@ -10,12 +10,12 @@
 #include <condition_variable>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <thread>
 #include <vector>
 
+#include "contract/mutex.h"
 #include "store/presence_store.h"
 #include "store/redis_scripts.h"
 
@@ -67,9 +67,10 @@ class RedisPool {
   const RedisOptions options_;
   std::vector<std::string> shas_;  // per script, fixed by the texts
 
-  std::mutex mu_;
+  Mutex mu_;
   std::condition_variable idle_cv_;
-  std::vector<redisContext*> idle_;  // nullptr: a slot not connected
+  // nullptr: a slot not connected.
+  std::vector<redisContext*> idle_ ABSL_GUARDED_BY(mu_);
 };
 
 // SUBSCRIBEs to one channel on its own connection and thread, and passes
@@ -94,10 +95,10 @@ class RedisSubscriber {
   const std::function<void(std::string_view)> on_message_;
   const std::function<void(bool)> on_subscribed_;
 
-  std::mutex mu_;
+  Mutex mu_;
   std::condition_variable cv_;
-  bool stopping_ = false;
-  bool subscribed_ = false;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  bool subscribed_ ABSL_GUARDED_BY(mu_) = false;
   redisContext* current_ = nullptr;  // shut down to stop a blocked read
   std::thread thread_;               // last
 };

@@ -151,7 +151,7 @@ RedisStore::~RedisStore() {
 }
 
 void RedisStore::SetListener(StoreListener* listener) {
-  std::lock_guard lock(listener_mu_);
+  MutexLock lock(listener_mu_);
   listener_ = listener;
 }
 
@@ -160,14 +160,14 @@ std::vector<std::string> RedisStore::Args(Time now) const {
 }
 
 void RedisStore::Remember(const NetworkSettings& settings) {
-  std::lock_guard lock(settings_mu_);
+  MutexLock lock(settings_mu_);
   known_settings_ = settings;
 }
 
 void RedisStore::Seed(Time now) {
   NetworkSettings seed;
   {
-    std::lock_guard lock(settings_mu_);
+    MutexLock lock(settings_mu_);
     seed = known_settings_;
   }
   std::vector<std::string> argv = Args(now);
@@ -203,7 +203,7 @@ void RedisStore::PutSession(const std::string& token, const Session& session,
   value += session.device_id;
   pool_.Command({"SET", prefix_ + "session:" + token, value, "PX",
                  std::to_string((ttl + kSessionSlack).count())});
-  std::lock_guard lock(sessions_mu_);
+  MutexLock lock(sessions_mu_);
   if (sessions_.size() >= kMaxCachedSessions) sessions_.clear();
   sessions_[token] = session;
 }
@@ -211,7 +211,7 @@ void RedisStore::PutSession(const std::string& token, const Session& session,
 std::optional<Session> RedisStore::FindSession(const std::string& token,
                                                Time now) {
   {
-    std::lock_guard lock(sessions_mu_);
+    MutexLock lock(sessions_mu_);
     const auto it = sessions_.find(token);
     if (it != sessions_.end()) {
       if (it->second.expires_at > now) return it->second;
@@ -227,7 +227,7 @@ std::optional<Session> RedisStore::FindSession(const std::string& token,
   Session session{std::string(fields[1]), std::string(fields[2]),
                   FromMs(ToInt(fields[0]))};
   if (session.expires_at <= now) return std::nullopt;
-  std::lock_guard lock(sessions_mu_);
+  MutexLock lock(sessions_mu_);
   if (sessions_.size() >= kMaxCachedSessions) sessions_.clear();
   sessions_[token] = session;
   return session;
@@ -422,7 +422,7 @@ void RedisStore::Sweep(Time now) {
 bool RedisStore::SyncEvents(Millis timeout) {
   std::uint64_t sequence;
   {
-    std::lock_guard lock(sync_mu_);
+    MutexLock lock(sync_mu_);
     sequence = ++sync_sent_;
   }
   std::string marker = "Y";
@@ -431,9 +431,11 @@ bool RedisStore::SyncEvents(Millis timeout) {
   marker += kFieldSep;
   marker += std::to_string(sequence);
   pool_.Command({"PUBLISH", channel_, marker});
-  std::unique_lock lock(sync_mu_);
-  return sync_cv_.wait_for(lock, timeout,
-                           [&] { return sync_seen_ >= sequence; });
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  MutexLock lock(sync_mu_);
+  while (sync_seen_ < sequence && sync_mu_.WaitUntil(sync_cv_, deadline)) {
+  }
+  return sync_seen_ >= sequence;
 }
 
 bool RedisStore::WaitSubscribed(Millis timeout) {
@@ -447,7 +449,7 @@ void RedisStore::OnSubscribed(bool first) {
   try {
     const NetworkSettings settings = GetNetworkSettings(
         std::chrono::time_point_cast<Millis>(std::chrono::system_clock::now()));
-    std::lock_guard lock(listener_mu_);
+    MutexLock lock(listener_mu_);
     if (listener_ != nullptr) listener_->OnNetworkSettings(settings);
   } catch (const std::exception& e) {
     spdlog::warn("cannot read network settings after reconnecting: {}",
@@ -457,10 +459,13 @@ void RedisStore::OnSubscribed(bool first) {
 
 void RedisStore::OnMessage(std::string_view message) {
   PresenceChanges changes;
-  std::lock_guard lock(listener_mu_);
+  // Held while the listener is called, so it never runs after SetListener
+  // detached it.
+  MutexLock lock(listener_mu_);
+  StoreListener* const listener = listener_;
   auto flush = [&] {
     if (changes.empty()) return;
-    if (listener_ != nullptr) listener_->OnPresenceChanges(changes);
+    if (listener != nullptr) listener->OnPresenceChanges(changes);
     changes.users.clear();
     changes.rooms.clear();
   };
@@ -495,7 +500,7 @@ void RedisStore::OnMessage(std::string_view message) {
                   ? Millis(ToInt(f[7]))
                   : DefaultRoomTimeout(settings.room_heartbeat_interval);
           Remember(settings);
-          if (listener_ != nullptr) listener_->OnNetworkSettings(settings);
+          if (listener != nullptr) listener->OnNetworkSettings(settings);
         }
         break;
       case 'E':
@@ -511,7 +516,7 @@ void RedisStore::OnMessage(std::string_view message) {
       case 'Y':
         if (f.size() == 3 && f[1] == replica_id_) {
           {
-            std::lock_guard sync_lock(sync_mu_);
+            MutexLock sync_lock(sync_mu_);
             sync_seen_ = std::max<std::uint64_t>(sync_seen_, ToInt(f[2]));
           }
           sync_cv_.notify_all();

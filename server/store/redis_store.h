@@ -27,9 +27,9 @@
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <unordered_map>
 
+#include "contract/mutex.h"
 #include "store/presence_store.h"
 #include "store/redis_client.h"
 
@@ -118,19 +118,22 @@ class RedisStore final : public PresenceStore {
   const std::string replica_id_;
   RedisPool pool_;
 
-  std::mutex settings_mu_;
-  NetworkSettings known_settings_;  // the latest seen, to seed Redis again
+  Mutex settings_mu_;
+  // The latest seen, to seed Redis again.
+  NetworkSettings known_settings_ ABSL_GUARDED_BY(settings_mu_);
 
-  std::mutex listener_mu_;  // held while calling the listener
-  StoreListener* listener_ = nullptr;
+  Mutex listener_mu_;  // held while calling the listener
+  StoreListener* listener_ ABSL_GUARDED_BY(listener_mu_) = nullptr;
 
-  std::mutex sessions_mu_;
-  std::unordered_map<std::string, Session> sessions_;  // token -> session
+  Mutex sessions_mu_;
+  // token -> session
+  std::unordered_map<std::string, Session> sessions_
+      ABSL_GUARDED_BY(sessions_mu_);
 
-  std::mutex sync_mu_;
+  Mutex sync_mu_;
   std::condition_variable sync_cv_;
-  std::uint64_t sync_sent_ = 0;
-  std::uint64_t sync_seen_ = 0;
+  std::uint64_t sync_sent_ ABSL_GUARDED_BY(sync_mu_) = 0;
+  std::uint64_t sync_seen_ ABSL_GUARDED_BY(sync_mu_) = 0;
 
   std::unique_ptr<RedisSubscriber> subscriber_;  // last: stops first
 };

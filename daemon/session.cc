@@ -1,6 +1,14 @@
 #include "session.h"
 
+#include <algorithm>
+#include <cstdint>
+
 namespace presence::daemon {
+namespace {
+
+constexpr std::chrono::hours kMaxTokenLifetime{24};
+
+}  // namespace
 
 Session::Session(Upstream& upstream, Credentials credentials)
     : upstream_(upstream), credentials_(std::move(credentials)) {}
@@ -71,12 +79,20 @@ Session::Login Session::LogIn(const pb::CreateSessionRequest& request) {
   Login login{upstream_.CreateSession(request, &response), {}};
   if (!login.status.ok()) return login;
   // Renew when 80% of the lifetime has passed, so a slow link or a clock
-  // difference never lets a heartbeat go out with an expired token.
-  const auto expires_at = std::chrono::system_clock::time_point(
-      std::chrono::milliseconds(response.expires_at_ms()));
+  // difference never lets a heartbeat go out with an expired token. The
+  // lifetime comes from the server: kept within a day, so no value it sends
+  // overflows the clock's arithmetic.
+  const int64_t sent_at_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(
+          sent_at.time_since_epoch())
+          .count();
+  const int64_t lifetime_ms = std::clamp<int64_t>(
+      response.expires_at_ms() -
+          std::min<int64_t>(response.expires_at_ms(), sent_at_ms),
+      0, std::chrono::milliseconds(kMaxTokenLifetime).count());
   MutexLock lock(mutex_);
   token_ = login.token = response.access_token();
-  renew_at_ = sent_at + (expires_at - sent_at) * 4 / 5;
+  renew_at_ = sent_at + std::chrono::milliseconds(lifetime_ms * 4 / 5);
   return login;
 }
 

@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake pkg-config
+  build-essential cmake pkg-config clang libclang-rt-14-dev llvm
   libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
   libspdlog-dev libgtest-dev libgmock-dev
   libsystemd-dev libtomlplusplus-dev libcli11-dev nlohmann-json3-dev

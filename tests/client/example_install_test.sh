@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Usage: example_install_test.sh BUILD_DIR EXAMPLE_SOURCE_DIR
+# Usage: example_install_test.sh BUILD_DIR EXAMPLE_SOURCE_DIR [CMAKE_ARG...]
 # Installs libpresence-client from BUILD_DIR into a temp prefix, then
-# configures and builds the example against that prefix only.
+# configures and builds the example against that prefix only, with the
+# CMAKE_ARGs (the build's compiler and sanitizer flags).
 set -euo pipefail
 build=$1
 example=$2
+shift 2
 tmp=$(mktemp -d /tmp/presence-example.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -16,7 +18,7 @@ test -f "$tmp/prefix/share/bash-completion/completions/presencectl"
 test -x "$tmp/prefix/bin/presencectl"
 
 cmake -S "$example" -B "$tmp/build" -DCMAKE_PREFIX_PATH="$tmp/prefix" \
-  -DCMAKE_BUILD_TYPE=Release
+  -DCMAKE_BUILD_TYPE=Release "$@"
 cmake --build "$tmp/build" -j2
 # Nothing of the build tree leaked into the example's build.
 if grep -rq -- "$build" "$tmp/build/CMakeFiles/presence-example.dir/flags.make" \

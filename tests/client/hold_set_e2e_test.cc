@@ -276,14 +276,15 @@ TEST_F(HoldSetE2eTest, ManyRoomsOnOneCallLeaveOneByOneOrAllAtOnce) {
   }
   EXPECT_EQ(hold_ids.size(), 3u);
   // Each hold's events reach its own key.
-  for (const auto& [room, key] : keys) {
+  for (const auto& entry : keys) {
+    const auto key = entry.second;  // a lambda cannot capture a binding
     EXPECT_TRUE(WaitUntil(
         [&] {
           return reports.Got(key, v1::HOLD_EVENT_HELD) &&
                  reports.Got(key, v1::HOLD_EVENT_HEARTBEAT_ACKNOWLEDGED);
         },
         milliseconds(2000)))
-        << room;
+        << entry.first;
   }
 
   // Remove is a leave: gone long before the 3 s threshold.

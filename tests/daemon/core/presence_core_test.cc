@@ -41,11 +41,17 @@ class PresenceCoreTest : public ::testing::Test {
 
   void Attach(const std::string& id, const Target& target) {
     ASSERT_TRUE(
-        core_.AddHold(id, {target, Owner{1000, 7, "app"}, true}, now_).ok());
+        core_
+            .AddHold(id, {target, Owner{1000, 7, "app"}, true, std::nullopt},
+                     now_)
+            .ok());
   }
   void Detach(const std::string& id, const Target& target) {
     ASSERT_TRUE(
-        core_.AddHold(id, {target, Owner{1000, 7, "cli"}, false}, now_).ok());
+        core_
+            .AddHold(id, {target, Owner{1000, 7, "cli"}, false, std::nullopt},
+                     now_)
+            .ok());
   }
   // Sends whatever is due now and answers it with `result`; returns it.
   Work Send(CallResult result = CallResult::kOk) {
@@ -108,9 +114,10 @@ TEST_F(PresenceCoreTest, HeldAgainWithinTheDebounceCostsNothing) {
   Send();
   core_.ReleaseAttached("h", now_);
   bool cancelled = false;
-  ASSERT_TRUE(
-      core_.AddHold("h2", {Room("a"), Owner{}, true}, now_ + 5ms, &cancelled)
-          .ok());
+  ASSERT_TRUE(core_
+                  .AddHold("h2", {Room("a"), Owner{}, true, std::nullopt},
+                           now_ + 5ms, &cancelled)
+                  .ok());
   EXPECT_TRUE(cancelled);
   EXPECT_TRUE(core_.leaves().empty());
   now_ += 1s;
@@ -199,14 +206,16 @@ TEST_F(PresenceCoreTest, HoldsAreRefusedWhileTheSessionCannotHoldThem) {
   EXPECT_EQ(out.code, Outcome::Code::kFailedPrecondition);
   EXPECT_TRUE(core_.holds().empty());
   core_.Login(now_);
-  EXPECT_TRUE(core_.AddHold("h", {Room("a"), Owner{}, false}, now_).ok());
+  EXPECT_TRUE(
+      core_.AddHold("h", {Room("a"), Owner{}, false, std::nullopt}, now_).ok());
   EXPECT_EQ(core_.AddHold("t", {Room("b"), Owner{}, false, 0ms}, now_).code,
             Outcome::Code::kInvalidArgument);
   EXPECT_EQ(core_.AddHold("t", {Room("b"), Owner{}, false, 24h * 8}, now_).code,
             Outcome::Code::kInvalidArgument);
   core_.SetUserEnabled(false, now_);
-  EXPECT_EQ(core_.AddHold("u", {kUser, Owner{}, false}, now_).code,
-            Outcome::Code::kFailedPrecondition);
+  EXPECT_EQ(
+      core_.AddHold("u", {kUser, Owner{}, false, std::nullopt}, now_).code,
+      Outcome::Code::kFailedPrecondition);
 }
 
 TEST_F(PresenceCoreTest, UserHeldBackWhileItsSwitchIsOff) {

@@ -10,15 +10,9 @@ namespace {
 using testing::kT0;
 using namespace std::chrono_literals;
 
-const Target kUser = Target::User();
-Target Room(const std::string& id) { return Target::Room(id); }
-
-Batch Of(std::vector<std::string> rooms, bool user = false) {
-  Batch batch;
-  batch.user = user;
-  batch.room_ids = std::move(rooms);
-  return batch;
-}
+using testing::kUser;
+using testing::Room;
+using testing::Rooms;
 
 NetworkView Network(Millis user, Millis room) {
   NetworkView network;
@@ -86,12 +80,12 @@ TEST_F(PresenceCoreTest, FirstHeartbeatThenOnePerInterval) {
   now_ += 10ms;
   const Work first = Send();
   EXPECT_EQ(first.kind, Work::Kind::kHeartbeat);
-  EXPECT_EQ(first.send, Of({"lobby"}, true));
+  EXPECT_EQ(first.send, Rooms({"lobby"}, true));
   EXPECT_EQ(core_.state(), SessionState::kOnline);
   EXPECT_EQ(News("h1"),
             (std::vector<HoldNews>{HoldNews::kHeld, HoldNews::kAcknowledged}));
   now_ += 20s;
-  EXPECT_EQ(Send().send, Of({}, true));
+  EXPECT_EQ(Send().send, Rooms({}, true));
 }
 
 TEST_F(PresenceCoreTest, ReleasedAttachedHoldLeavesAfterTheDebounce) {
@@ -104,7 +98,7 @@ TEST_F(PresenceCoreTest, ReleasedAttachedHoldLeavesAfterTheDebounce) {
   now_ += 20ms;
   const Work leave = Send();
   EXPECT_EQ(leave.kind, Work::Kind::kLeave);
-  EXPECT_EQ(leave.send, Of({"a"}));
+  EXPECT_EQ(leave.send, Rooms({"a"}));
   EXPECT_TRUE(core_.leaves().empty());
 }
 
@@ -138,7 +132,7 @@ TEST_F(PresenceCoreTest, StopLeavesAtOnceAndSaysWhichTargetsLeave) {
   EXPECT_EQ(stopped.leaving, std::vector<Target>{Room("a")});
   EXPECT_TRUE(core_.TakeDetachedChanged());
   EXPECT_EQ(core_.NextWake(), now_);
-  EXPECT_EQ(Send().send, Of({"a"}));
+  EXPECT_EQ(Send().send, Rooms({"a"}));
   // Another uid's hold: refused, nothing changes.
   Stopped none;
   const Outcome denied =
@@ -164,7 +158,7 @@ TEST_F(PresenceCoreTest, FailedLeaveIsRetriedUntilTheRoomWouldHaveExpired) {
   int attempts = 1;
   while (!core_.leaves().empty()) {
     now_ = *core_.NextWake();
-    ASSERT_EQ(Send(CallResult::kUnreachable).send, Of({"a"}));
+    ASSERT_EQ(Send(CallResult::kUnreachable).send, Rooms({"a"}));
     ++attempts;
   }
   EXPECT_GE(now_, acked + 600s);
@@ -191,8 +185,8 @@ TEST_F(PresenceCoreTest, LinkBackSendsEveryTargetAndRetriesLeavesNow) {
   now_ += 2s;
   core_.OnLinkUp(now_);
   EXPECT_LE(core_.NextWake(), now_);
-  EXPECT_EQ(Send().send, Of({"b"}));  // leaves first
-  EXPECT_EQ(Send().send, Of({"a"}, true));
+  EXPECT_EQ(Send().send, Rooms({"b"}));  // leaves first
+  EXPECT_EQ(Send().send, Rooms({"a"}, true));
   EXPECT_EQ(core_.state(), SessionState::kOnline);
   EXPECT_EQ(News("r"),
             (std::vector<HoldNews>{HoldNews::kHeld, HoldNews::kAcknowledged,
@@ -224,8 +218,8 @@ TEST_F(PresenceCoreTest, UserHeldBackWhileItsSwitchIsOff) {
   core_.SetUserEnabled(false, now_);
   now_ += 10ms;
   const Work work = Send();
-  EXPECT_EQ(work.batch, Of({"a"}, true));
-  EXPECT_EQ(work.send, Of({"a"}));
+  EXPECT_EQ(work.batch, Rooms({"a"}, true));
+  EXPECT_EQ(work.send, Rooms({"a"}));
   EXPECT_EQ(News("u"), std::vector<HoldNews>{HoldNews::kHeld});  // no ack
   core_.SetUserEnabled(true, now_ + 1s);
   EXPECT_EQ(core_.NextWake(), now_ + 1s);
@@ -272,8 +266,8 @@ TEST_F(PresenceCoreTest, ShutdownLeavesHeldTargetsWithGraceAndQueuedAtOnce) {
   core_.StopDetached(Room("b"), "", 1000, false, now_, &stopped);
   core_.TakeDetachedChanged();
   const auto final = core_.Shutdown();
-  EXPECT_EQ(final.graceful, Of({"a"}, true));
-  EXPECT_EQ(final.immediate, Of({"b"}));
+  EXPECT_EQ(final.graceful, Rooms({"a"}, true));
+  EXPECT_EQ(final.immediate, Rooms({"b"}));
   EXPECT_TRUE(core_.holds().empty());
   EXPECT_FALSE(core_.NextWake().has_value());
   // Quietly: the client re-attaches to the next daemon.
@@ -285,7 +279,7 @@ TEST_F(PresenceCoreTest, LogoutEndsEveryHoldAndLeavesEverything) {
   Detach("r", Room("a"));
   now_ += 10ms;
   Send();
-  EXPECT_EQ(core_.Logout(now_), Of({"a"}, true));
+  EXPECT_EQ(core_.Logout(now_), Rooms({"a"}, true));
   EXPECT_EQ(core_.state(), SessionState::kLoggedOut);
   EXPECT_TRUE(core_.holds().empty());
   EXPECT_EQ(News("u").back(), HoldNews::kEndedByLogout);
@@ -308,7 +302,7 @@ TEST_F(PresenceCoreTest, DroppedHoldIsAsIfNeverAdded) {
   core_.DropHold("d", now_);
   EXPECT_TRUE(core_.holds().empty());
   // It may have gone out already: a leave makes sure it is gone upstream.
-  EXPECT_EQ(Send().send, Of({"a"}));
+  EXPECT_EQ(Send().send, Rooms({"a"}));
 }
 
 }  // namespace

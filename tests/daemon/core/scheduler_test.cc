@@ -8,28 +8,14 @@
 
 namespace presence::daemon {
 
-// For gtest's failure messages.
-void PrintTo(const Batch& b, std::ostream* os) {
-  *os << "{";
-  if (b.user) *os << " user";
-  for (const auto& r : b.room_ids) *os << " " << r;
-  *os << " }";
-}
-
 namespace {
 
 using testing::kT0;
 using namespace std::chrono_literals;
 
-const Target kUser = Target::User();
-Target Room(const std::string& id) { return Target::Room(id); }
-
-Batch Rooms(std::vector<std::string> ids, bool user = false) {
-  Batch batch;
-  batch.user = user;
-  batch.room_ids = std::move(ids);
-  return batch;
-}
+using testing::kUser;
+using testing::Room;
+using testing::Rooms;
 
 class SchedulerTest : public ::testing::Test {
  protected:

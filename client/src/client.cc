@@ -39,8 +39,7 @@ namespace detail {
 
 Error MakeError(const grpc::Status& status, grpc::Channel& channel,
                 const std::string& socket_path) {
-  Error error{static_cast<int>(status.error_code()), status.error_message(),
-              false};
+  Error error{status.error_code(), status.error_message(), false};
   const auto code = status.error_code();
   if (code == grpc::StatusCode::UNAVAILABLE ||
       code == grpc::StatusCode::DEADLINE_EXCEEDED) {
@@ -74,8 +73,8 @@ bool IsPermanent(grpc::StatusCode code) {
 Error StreamEndError(const grpc::Status& status, grpc::Channel& channel,
                      const std::string& socket_path, const std::string& what) {
   if (status.ok()) {
-    return Error{static_cast<int>(grpc::StatusCode::UNAVAILABLE),
-                 "presenced ended " + what, false};
+    return Error{grpc::StatusCode::UNAVAILABLE, "presenced ended " + what,
+                 false};
   }
   return MakeError(status, channel, socket_path);
 }
@@ -84,7 +83,7 @@ Error NoAnswerError(grpc::Channel& channel, const Options& options,
                     const std::string& what) {
   const bool connected = channel.GetState(false) == GRPC_CHANNEL_READY;
   const std::string ms = std::to_string(options.timeout.count()) + " ms";
-  return Error{static_cast<int>(grpc::StatusCode::DEADLINE_EXCEEDED),
+  return Error{grpc::StatusCode::DEADLINE_EXCEEDED,
                connected ? "presenced did not confirm " + what + " within " + ms
                          : "cannot reach presenced at " + options.socket_path +
                                ": no connection within " + ms,
@@ -101,7 +100,7 @@ std::string DefaultSocketPath() {
   return env != nullptr && *env != '\0' ? env : kDefaultSocketPath;
 }
 
-std::string CodeName(int code) { return StatusCodeName(code); }
+std::string CodeName(grpc::StatusCode code) { return StatusCodeName(code); }
 
 std::string Error::CodeName() const { return client::CodeName(code); }
 
@@ -209,7 +208,7 @@ void Hold::State::Run() {
     }
     first = false;
     if (logged_out) {
-      End(Error{static_cast<int>(grpc::StatusCode::FAILED_PRECONDITION),
+      End(Error{grpc::StatusCode::FAILED_PRECONDITION,
                 "the hold was ended by logout", false});
       return;
     }
@@ -353,7 +352,7 @@ Result<Unit> Client::WaitConnected() {
   if (impl_->channel->WaitForConnected(Clock::now() + impl_->options.timeout)) {
     return Unit{};
   }
-  return Error{static_cast<int>(grpc::StatusCode::UNAVAILABLE),
+  return Error{grpc::StatusCode::UNAVAILABLE,
                "cannot reach presenced at " + impl_->options.socket_path +
                    ": no connection within " +
                    std::to_string(impl_->options.timeout.count()) + " ms",

@@ -23,7 +23,7 @@ using Clock = std::chrono::system_clock;
 using Stream = grpc::ClientReaderWriter<v1::HoldManyRequest, v1::HoldEvent>;
 
 Error MakeCodeError(grpc::StatusCode code, std::string message) {
-  return Error{static_cast<int>(code), std::move(message), false};
+  return Error{code, std::move(message), false};
 }
 
 // A REFUSED event's message is "<status code name>: <why>" (control.proto).
@@ -33,7 +33,8 @@ Error RefusalError(const std::string& message) {
     const std::string name = message.substr(0, colon);
     for (int code = 1; code <= 16; ++code) {
       if (StatusCodeName(code) == name) {
-        return Error{code, message.substr(colon + 2), false};
+        return Error{static_cast<grpc::StatusCode>(code),
+                     message.substr(colon + 2), false};
       }
     }
   }
@@ -191,7 +192,7 @@ void HoldSet::State::Run() {
     Error error = detail::StreamEndError(status, *channel, client.socket_path,
                                          "the HoldMany call");
     if (!open && !error.unreachable) {
-      error = Error{static_cast<int>(grpc::StatusCode::UNAVAILABLE),
+      error = Error{grpc::StatusCode::UNAVAILABLE,
                     "cannot reach presenced at " + client.socket_path, true};
     }
     if (first && !open) {

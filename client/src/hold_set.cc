@@ -26,19 +26,19 @@ Error MakeCodeError(grpc::StatusCode code, std::string message) {
   return Error{code, std::move(message), false};
 }
 
-// A REFUSED event's message is "<status code name>: <why>" (control.proto).
-Error RefusalError(const std::string& message) {
-  const auto colon = message.find(": ");
-  if (colon != std::string::npos) {
-    const std::string name = message.substr(0, colon);
-    for (int code = 1; code <= 16; ++code) {
-      if (StatusCodeName(code) == name) {
-        return Error{static_cast<grpc::StatusCode>(code),
-                     message.substr(colon + 2), false};
-      }
-    }
+// A REFUSED event: its code, and its message without the "<code name>: "
+// that starts it for people (control.proto). A daemon older than the code
+// field sends 0 (OK), which refuses nothing: UNKNOWN then.
+Error RefusalError(const v1::HoldEvent& event) {
+  const auto code = static_cast<grpc::StatusCode>(event.code());
+  if (code == grpc::StatusCode::OK) {
+    return MakeCodeError(grpc::StatusCode::UNKNOWN, event.message());
   }
-  return MakeCodeError(grpc::StatusCode::UNKNOWN, message);
+  const std::string prefix = StatusCodeName(code) + ": ";
+  const std::string& message = event.message();
+  return MakeCodeError(code, message.rfind(prefix, 0) == 0
+                                 ? message.substr(prefix.size())
+                                 : message);
 }
 
 Error Closed() {
@@ -273,8 +273,7 @@ bool HoldSet::State::Dispatch(const v1::HoldEvent& event,
           }
         }
         if (event.type() == v1::HOLD_EVENT_REFUSED) {
-          if (entry != nullptr)
-            ended = Leave(key, RefusalError(event.message()));
+          if (entry != nullptr) ended = Leave(key, RefusalError(event));
         } else if (entry == nullptr) {
           unwanted = event.hold_id();  // removed, or its Add timed out
         } else {

@@ -1,6 +1,7 @@
 # cmake/static_grpc.cmake: how presenced and presencectl link gRPC.
 #
-# presence_link_grpc(<target> OWN <lib>... [GRPC <name>...] [SHARED <lib>...])
+# presence_link_grpc(<target> [STATIC_CXX_RUNTIME] OWN <lib>...
+#                    [GRPC <name>...] [SHARED <lib>...])
 # links a program against our static libraries OWN, the gRPC libraries
 # gRPC::grpc++ pulls in plus GRPC (e.g. grpc++_reflection), and SHARED.
 #
@@ -17,6 +18,11 @@
 #    Same threads. The binary (29 -> 46 MB with debug info, 13.9 MB text)
 #    links in ~1.2 s instead of ~0.7 s.
 #  - presencectl, which scripts start in loops: see bench/presencectl.
+# STATIC_CXX_RUNTIME (presencectl) also links libstdc++ and libgcc in: the
+# type_info of each of the ~1400 polymorphic classes gRPC and protobuf bring
+# refers to libstdc++, and the dynamic loader looked every one up at each
+# start (a quarter of `presencectl room start`'s instructions). Only with
+# the static gRPC: there is then one C++ runtime in the process.
 # OFF links the shared libraries (tests and the other programs always do).
 option(PRESENCED_STATIC_GRPC
     "Link presenced and presencectl against the static gRPC/protobuf/absl archives"
@@ -27,7 +33,8 @@ if(PRESENCED_STATIC_GRPC)
 endif()
 
 function(presence_link_grpc target)
-  cmake_parse_arguments(PARSE_ARGV 1 arg "" "" "OWN;GRPC;SHARED")
+  cmake_parse_arguments(PARSE_ARGV 1 arg "STATIC_CXX_RUNTIME" ""
+                        "OWN;GRPC;SHARED")
   if(NOT PRESENCED_STATIC_GRPC)
     list(TRANSFORM arg_GRPC PREPEND "gRPC::")
     target_link_libraries(${target} PRIVATE ${arg_OWN} ${arg_GRPC} ${arg_SHARED})
@@ -59,6 +66,9 @@ function(presence_link_grpc target)
       "$<LINK_GROUP:RESCAN,${group}>" ${system} ${arg_SHARED})
   target_link_options(${target} PRIVATE
       -Wl,--gc-sections -Wl,-O1 -Wl,--as-needed)
+  if(arg_STATIC_CXX_RUNTIME)
+    target_link_options(${target} PRIVATE -static-libstdc++ -static-libgcc)
+  endif()
   # Two copies of gRPC or protobuf (static and shared) in one process would
   # each keep their own registries: fail the build instead.
   add_custom_command(TARGET ${target} POST_BUILD

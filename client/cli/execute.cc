@@ -4,10 +4,11 @@
 
 namespace presence::ctl {
 
-client::Client ClientFor(const Invocation& invocation,
-                         std::string client_name) {
-  return client::Client(
-      {invocation.socket_path, invocation.timeout, std::move(client_name)});
+client::Client& ClientFor(const Invocation& invocation,
+                          const std::string& client_name) {
+  static client::Client* const client = new client::Client(
+      {invocation.socket_path, invocation.timeout, client_name});
+  return *client;
 }
 
 int Execute(const Invocation& invocation, std::ostream& out,

@@ -35,8 +35,12 @@ struct Verb {
   std::string exit_status_intro = {};
 };
 
-// The client a verb calls presenced with.
-client::Client ClientFor(const Invocation& invocation,
-                         std::string client_name = "presencectl");
+// The client a verb calls presenced with, one a process (the first call
+// makes it, named client_name): --help and usage errors never start gRPC.
+// It is never destroyed: presencectl ends right after its verb with
+// std::_Exit (main.cc), as closing the channel -- gRPC joins its threads --
+// took longer than the whole call; the kernel closes the connection.
+client::Client& ClientFor(const Invocation& invocation,
+                          const std::string& client_name = "presencectl");
 
 }  // namespace presence::ctl

@@ -22,7 +22,7 @@ json WithRoom(json object, v1::TargetKind kind, const Invocation& invocation) {
 
 client::Result<std::string> StartHeartbeat(v1::TargetKind kind,
                                            const Invocation& invocation) {
-  client::Client client = ClientFor(invocation);
+  client::Client& client = ClientFor(invocation);
   if (IsRoom(kind)) {
     return client.StartRoomHeartbeat(invocation.room_id, invocation.ttl);
   }
@@ -32,7 +32,7 @@ client::Result<std::string> StartHeartbeat(v1::TargetKind kind,
 // The caller's detached holds on the target, or only --hold.
 client::Result<int> StopHeartbeats(v1::TargetKind kind,
                                    const Invocation& invocation) {
-  client::Client client = ClientFor(invocation);
+  client::Client& client = ClientFor(invocation);
   if (IsRoom(kind)) {
     return client.StopRoomHeartbeat(invocation.room_id, invocation.hold_id);
   }

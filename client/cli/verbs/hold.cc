@@ -53,7 +53,7 @@ client::HoldOptions Reporting(const Invocation& invocation, std::ostream& err) {
 Action Holds(v1::TargetKind kind) {
   return [kind](const Invocation& invocation, Output& output) {
     RememberInheritedFds();  // before the client opens its own
-    client::Client client = ClientFor(
+    client::Client& client = ClientFor(
         invocation, "presencectl hold " + Basename(invocation.child.front()));
     client::HoldOptions options = Reporting(invocation, output.err());
     auto hold = kind == v1::TARGET_KIND_ROOM

@@ -21,7 +21,7 @@ int RunStatus(const Invocation& invocation, Output& output) {
 // after the call.
 Action PrintsSwitch(client::Result<bool> (client::Client::*call)()) {
   return [call](const Invocation& invocation, Output& output) {
-    client::Client client = ClientFor(invocation);
+    client::Client& client = ClientFor(invocation);
     return output.Print(
         (client.*call)(),
         [](bool enabled) {
@@ -35,7 +35,7 @@ Action PrintsSwitch(client::Result<bool> (client::Client::*call)()) {
 Action PrintsDone(client::Result<client::Unit> (client::Client::*call)(),
                   std::string json_key, std::string text) {
   return [call, json_key, text](const Invocation& invocation, Output& output) {
-    client::Client client = ClientFor(invocation);
+    client::Client& client = ClientFor(invocation);
     return output.Print((client.*call)(),
                         [&](client::Unit) {
                           return json{{json_key, true}};

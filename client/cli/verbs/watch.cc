@@ -6,7 +6,7 @@ namespace presence::ctl {
 namespace {
 
 int RunWatch(const Invocation& invocation, Output& output) {
-  client::Client client = ClientFor(invocation);
+  client::Client& client = ClientFor(invocation);
   client::Watch watch = client.Sync(invocation.ids, invocation.view_id);
   v1::UserPresence presence;
   while (watch.Next(&presence)) {

@@ -8,10 +8,11 @@
 # With PRESENCED_STATIC_GRPC (ON by default) gRPC, protobuf, absl, re2,
 # c-ares, upb and OpenSSL come from the static archives that libgrpc++-dev
 # and its Depends ship, with --gc-sections and --as-needed; libc,
-# libstdc++, spdlog, fmt, toml++, libsystemd and zlib stay shared (lintian's
-# embedded-library is an error for a static zlib, and packaging.lintian
-# fails on errors). Only the pages of the code a program runs are then read
-# in, and the dynamic loader no longer maps and binds ~60 libraries:
+# libstdc++ (but see STATIC_CXX_RUNTIME), spdlog, fmt, toml++, libsystemd
+# and zlib stay shared (lintian's embedded-library is an error for a static
+# zlib, and packaging.lintian fails on errors). Only the pages of the code
+# a program runs are then read in, and the dynamic loader no longer maps and
+# binds ~60 libraries:
 #  - presenced: idle VmRSS 19.1 -> 15.0 MiB (median of 3; file-backed
 #    16.8 -> 13.4, anonymous 2.2 -> 1.6, as the relocated data of the
 #    shared libraries is gone); daemon_bench --only memory says 15.1-15.5.

@@ -18,7 +18,11 @@
 #    shared libraries is gone); daemon_bench --only memory says 15.1-15.5.
 #    Same threads. The binary (29 -> 46 MB with debug info, 13.9 MB text)
 #    links in ~1.2 s instead of ~0.7 s.
-#  - presencectl, which scripts start in loops: see bench/presencectl.
+#  - presencectl, which scripts start in loops: with STATIC_CXX_RUNTIME and
+#    no gRPC teardown at exit (client/cli/main.cc), presencectl_bench
+#    (median of 300, real presenced, shared 2-core machine, load ~1.2)
+#    says --help 8.5 -> 2.1 ms and room start X 12.7 -> 4.1 ms, i.e.
+#    +12.1 -> +3.5 ms over true's 0.6 ms.
 # STATIC_CXX_RUNTIME (presencectl) also links libstdc++ and libgcc in: the
 # type_info of each of the ~1400 polymorphic classes gRPC and protobuf bring
 # refers to libstdc++, and the dynamic loader looked every one up at each

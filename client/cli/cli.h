@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "child_process.h"  // IWYU pragma: export (SpawnAndWait)
 #include "presence/client/client.h"
 
 namespace presence::ctl {
@@ -18,9 +19,12 @@ enum ExitCode {
   kExitUnreachable = 3,  // no daemon at the socket
 };
 
-// One parsed command line. `command` is the canonical command path, e.g.
+struct Verb;  // verb.h
+
+// One parsed command line. `command` is the verb's canonical path, e.g.
 // "status", "room start", "users get", "hold room".
 struct Invocation {
+  const Verb* verb = nullptr;  // what runs it
   std::string command;
   std::string socket_path;  // --socket, else $PRESENCED_SOCKET, else default
   bool json = false;
@@ -52,10 +56,5 @@ std::string ErrorLine(const client::Error& error);
 
 // Runs a parsed invocation against the daemon; returns the exit code.
 int Execute(const Invocation& invocation, std::ostream& out, std::ostream& err);
-
-// hold: starts argv (PATH lookup) with SIGINT/SIGTERM/SIGHUP forwarded to
-// it, waits, and returns its exit code like a shell: the code, 128+signal
-// when killed, 127 not found, 126 not executable.
-int SpawnAndWait(const std::vector<std::string>& argv, std::ostream& err);
 
 }  // namespace presence::ctl

@@ -33,9 +33,14 @@ int main(int argc, char** argv) {
 
   auto hold = client.HoldRoom(room, options);
   if (!hold) {
-    std::cerr << "presence-example: " << hold.error().CodeName() << ": "
-              << hold.error().message << "\n";
-    return hold.error().unreachable ? 3 : 1;
+    const presence::client::Error& error = hold.error();
+    std::cerr << "presence-example: " << error.CodeName() << ": "
+              << error.message << "\n";
+    if (error.code == grpc::StatusCode::FAILED_PRECONDITION) {
+      // Presence is disabled: a configuration matter, not worth retrying.
+      std::cerr << "presence-example: ask the admin to enable presence\n";
+    }
+    return error.unreachable ? 3 : 1;
   }
   std::cout << "holding room " << room << " as " << hold->id() << std::endl;
 

@@ -1,5 +1,4 @@
-// libpresence-client's private helpers shared by Hold (client.cc) and HoldSet
-// (hold_set.cc): how a failed call or stream becomes an Error.
+// libpresence-client's private helpers: how a failed call becomes an Error.
 #pragma once
 
 #include <grpcpp/grpcpp.h>
@@ -19,11 +18,6 @@ Error MakeError(const grpc::Status& status, grpc::Channel& channel,
 
 // A refusal that re-trying will not change.
 bool IsPermanent(grpc::StatusCode code);
-
-// Why a stream of attached holds ended: its status, or UNAVAILABLE for a
-// clean end (the daemon only ends one cleanly when the client half-closes).
-Error StreamEndError(const grpc::Status& status, grpc::Channel& channel,
-                     const std::string& socket_path, const std::string& what);
 
 // HELD (or a refusal) did not come within the timeout: the daemon is slow to
 // answer, or was never reached.

@@ -3,10 +3,8 @@
 #include <grpcpp/grpcpp.h>
 
 #include <cerrno>
-#include <condition_variable>
 #include <cstdlib>
 #include <mutex>
-#include <thread>
 
 #include "call_errors.h"
 #include "contract/status_name.h"
@@ -35,65 +33,6 @@ std::shared_ptr<grpc::Channel> MakeChannel(const std::string& path) {
 
 }  // namespace
 
-namespace detail {
-
-Error MakeError(const grpc::Status& status, grpc::Channel& channel,
-                const std::string& socket_path) {
-  Error error{static_cast<int>(status.error_code()), status.error_message(),
-              false};
-  const auto code = status.error_code();
-  if (code == grpc::StatusCode::UNAVAILABLE ||
-      code == grpc::StatusCode::DEADLINE_EXCEEDED) {
-    if (channel.GetState(false) != GRPC_CHANNEL_READY) {
-      error.unreachable = true;
-      error.message = "cannot reach presenced at " + socket_path + ": " +
-                      (status.error_message().empty() ? CodeName(error.code)
-                                                      : status.error_message());
-    }
-  }
-  if (error.message.empty()) error.message = CodeName(error.code);
-  return error;
-}
-
-bool IsPermanent(grpc::StatusCode code) {
-  switch (code) {
-    case grpc::StatusCode::INVALID_ARGUMENT:
-    case grpc::StatusCode::NOT_FOUND:
-    case grpc::StatusCode::ALREADY_EXISTS:
-    case grpc::StatusCode::PERMISSION_DENIED:
-    case grpc::StatusCode::FAILED_PRECONDITION:
-    case grpc::StatusCode::OUT_OF_RANGE:
-    case grpc::StatusCode::UNIMPLEMENTED:
-    case grpc::StatusCode::UNAUTHENTICATED:
-      return true;
-    default:
-      return false;
-  }
-}
-
-Error StreamEndError(const grpc::Status& status, grpc::Channel& channel,
-                     const std::string& socket_path, const std::string& what) {
-  if (status.ok()) {
-    return Error{static_cast<int>(grpc::StatusCode::UNAVAILABLE),
-                 "presenced ended " + what, false};
-  }
-  return MakeError(status, channel, socket_path);
-}
-
-Error NoAnswerError(grpc::Channel& channel, const Options& options,
-                    const std::string& what) {
-  const bool connected = channel.GetState(false) == GRPC_CHANNEL_READY;
-  const std::string ms = std::to_string(options.timeout.count()) + " ms";
-  return Error{static_cast<int>(grpc::StatusCode::DEADLINE_EXCEEDED),
-               connected ? "presenced did not confirm " + what + " within " + ms
-                         : "cannot reach presenced at " + options.socket_path +
-                               ": no connection within " + ms,
-               !connected};
-}
-
-}  // namespace detail
-
-using detail::IsPermanent;
 using detail::MakeError;
 
 std::string DefaultSocketPath() {
@@ -101,168 +40,9 @@ std::string DefaultSocketPath() {
   return env != nullptr && *env != '\0' ? env : kDefaultSocketPath;
 }
 
-std::string CodeName(int code) { return StatusCodeName(code); }
+std::string CodeName(grpc::StatusCode code) { return StatusCodeName(code); }
 
 std::string Error::CodeName() const { return client::CodeName(code); }
-
-// ---------------------------------------------------------------- Hold
-
-struct Hold::State {
-  std::shared_ptr<grpc::Channel> channel;
-  std::unique_ptr<v1::ControlService::Stub> stub;
-  std::string socket_path;
-  v1::HoldRequest request;
-  HoldOptions options;
-
-  mutable std::mutex mu;
-  std::condition_variable cv;
-  bool released = false;
-  bool held = false;
-  bool active = true;
-  bool first_done = false;
-  std::optional<Error> first_error;
-  std::string hold_id;
-  grpc::ClientContext* current = nullptr;
-  std::thread thread;
-
-  void Run();
-  void End(const Error& error) {
-    {
-      std::lock_guard<std::mutex> lock(mu);
-      active = false;
-    }
-    if (options.on_ended) options.on_ended(error);
-  }
-  void Release() {
-    {
-      std::lock_guard<std::mutex> lock(mu);
-      released = true;
-      active = false;
-      if (current != nullptr) current->TryCancel();
-    }
-    cv.notify_all();
-    if (thread.joinable()) {
-      if (thread.get_id() == std::this_thread::get_id()) {
-        thread.detach();  // released from its own callback
-      } else {
-        thread.join();
-      }
-    }
-  }
-};
-
-void Hold::State::Run() {
-  bool first = true;
-  std::optional<Clock::time_point> broke_at;
-  for (;;) {
-    grpc::ClientContext context;
-    {
-      std::lock_guard<std::mutex> lock(mu);
-      if (released) return;
-      current = &context;
-    }
-    auto reader = stub->Hold(&context, request);
-    v1::HoldEvent event;
-    bool got_held = false;
-    bool logged_out = false;
-    while (reader->Read(&event)) {
-      if (event.type() == v1::HOLD_EVENT_HELD) {
-        got_held = true;
-        {
-          std::lock_guard<std::mutex> lock(mu);
-          hold_id = event.hold_id();
-          held = true;
-          first_done = true;
-        }
-        cv.notify_all();
-        if (broke_at) {
-          const Gap gap{*broke_at, Clock::now()};
-          broke_at.reset();
-          if (options.on_gap) options.on_gap(gap);
-        }
-      } else if (event.type() == v1::HOLD_EVENT_ENDED_BY_LOGOUT) {
-        logged_out = true;
-      }
-      if (options.on_event) options.on_event(event);
-    }
-    const grpc::Status status = reader->Finish();
-    bool released_now;
-    {
-      std::lock_guard<std::mutex> lock(mu);
-      current = nullptr;
-      held = false;
-      released_now = released;
-    }
-    if (released_now) return;
-    const Error error = detail::StreamEndError(status, *channel, socket_path,
-                                               "the hold stream");
-    if (first && !got_held) {
-      // The caller is still waiting in HoldTarget: hand it the refusal.
-      {
-        std::lock_guard<std::mutex> lock(mu);
-        first_done = true;
-        first_error = error;
-        active = false;
-      }
-      cv.notify_all();
-      return;
-    }
-    first = false;
-    if (logged_out) {
-      End(Error{static_cast<int>(grpc::StatusCode::FAILED_PRECONDITION),
-                "the hold was ended by logout", false});
-      return;
-    }
-    if (!got_held && IsPermanent(status.error_code())) {
-      End(error);
-      return;
-    }
-    if (!broke_at) {
-      broke_at = Clock::now();
-      if (options.on_detached) options.on_detached(error);
-    }
-    std::unique_lock<std::mutex> lock(mu);
-    cv.wait_for(lock, options.retry_interval, [&] { return released; });
-    if (released) return;
-  }
-}
-
-Hold::Hold(std::shared_ptr<State> state) : state_(std::move(state)) {}
-Hold::Hold(Hold&&) noexcept = default;
-Hold& Hold::operator=(Hold&& other) noexcept {
-  if (this != &other) {
-    Release();
-    state_ = std::move(other.state_);
-  }
-  return *this;
-}
-Hold::~Hold() { Release(); }
-
-void Hold::Release() {
-  if (state_) state_->Release();
-}
-
-std::string Hold::id() const {
-  if (!state_) return {};
-  std::lock_guard<std::mutex> lock(state_->mu);
-  return state_->hold_id;
-}
-
-bool Hold::held() const {
-  if (!state_) return false;
-  std::lock_guard<std::mutex> lock(state_->mu);
-  return state_->held;
-}
-
-bool Hold::active() const {
-  if (!state_) return false;
-  std::lock_guard<std::mutex> lock(state_->mu);
-  return state_->active;
-}
-
-const v1::Target& Hold::target() const {
-  return state_ ? state_->request.target() : v1::Target::default_instance();
-}
 
 // ---------------------------------------------------------------- Watch
 
@@ -353,7 +133,7 @@ Result<Unit> Client::WaitConnected() {
   if (impl_->channel->WaitForConnected(Clock::now() + impl_->options.timeout)) {
     return Unit{};
   }
-  return Error{static_cast<int>(grpc::StatusCode::UNAVAILABLE),
+  return Error{grpc::StatusCode::UNAVAILABLE,
                "cannot reach presenced at " + impl_->options.socket_path +
                    ": no connection within " +
                    std::to_string(impl_->options.timeout.count()) + " ms",
@@ -419,45 +199,6 @@ Result<int> Client::StopRoomHeartbeat(const std::string& room_id,
   auto r = PRESENCE_CALL(StopResponse, StopRoomHeartbeat, request);
   if (!r) return r.error();
   return static_cast<int>(r->stopped());
-}
-
-Result<Hold> Client::HoldUser(HoldOptions options) {
-  v1::Target target;
-  target.set_kind(v1::TARGET_KIND_USER);
-  return HoldTarget(target, std::move(options));
-}
-
-Result<Hold> Client::HoldRoom(const std::string& room_id, HoldOptions options) {
-  v1::Target target;
-  target.set_kind(v1::TARGET_KIND_ROOM);
-  target.set_room_id(room_id);
-  return HoldTarget(target, std::move(options));
-}
-
-Result<Hold> Client::HoldTarget(const v1::Target& target, HoldOptions options) {
-  auto state = std::make_shared<Hold::State>();
-  state->channel = impl_->channel;
-  state->stub = v1::ControlService::NewStub(impl_->channel);
-  state->socket_path = impl_->options.socket_path;
-  *state->request.mutable_target() = target;
-  state->request.set_client_name(impl_->options.client_name);
-  state->options = std::move(options);
-  state->thread = std::thread([s = state] { s->Run(); });
-
-  std::unique_lock<std::mutex> lock(state->mu);
-  const bool done = state->cv.wait_for(lock, impl_->options.timeout,
-                                       [&] { return state->first_done; });
-  if (done && !state->first_error) {
-    lock.unlock();
-    return Hold(std::move(state));
-  }
-  std::optional<Error> error = state->first_error;
-  lock.unlock();
-  state->Release();
-  if (!error) {
-    error = detail::NoAnswerError(*impl_->channel, impl_->options, "the hold");
-  }
-  return *error;
 }
 
 Result<std::vector<v1::UserPresence>> Client::GetUserPresence(

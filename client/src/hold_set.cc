@@ -1,52 +1,49 @@
+// HoldSet: many attached holds on one HoldMany call, re-attached by
+// ReattachingCall.
 #include "presence/client/hold_set.h"
-
-#include <grpcpp/grpcpp.h>
 
 #include <algorithm>
 #include <condition_variable>
 #include <map>
 #include <mutex>
 #include <optional>
-#include <thread>
 #include <utility>
 #include <vector>
 
 #include "call_errors.h"
 #include "contract/status_name.h"
 #include "presence/v1/control.grpc.pb.h"
+#include "reattaching_call.h"
 
 namespace presence::client {
 
 namespace {
 
-using Clock = std::chrono::system_clock;
 using Stream = grpc::ClientReaderWriter<v1::HoldManyRequest, v1::HoldEvent>;
 
-Error MakeCodeError(grpc::StatusCode code, std::string message) {
-  return Error{static_cast<int>(code), std::move(message), false};
-}
-
-// A REFUSED event's message is "<status code name>: <why>" (control.proto).
-Error RefusalError(const std::string& message) {
-  const auto colon = message.find(": ");
-  if (colon != std::string::npos) {
-    const std::string name = message.substr(0, colon);
-    for (int code = 1; code <= 16; ++code) {
-      if (StatusCodeName(code) == name) {
-        return Error{code, message.substr(colon + 2), false};
-      }
-    }
+// A REFUSED event: its code, and its message without the "<code name>: "
+// that starts it for people (control.proto). A daemon older than the code
+// field sends 0 (OK), which refuses nothing: UNKNOWN then.
+Error RefusalError(const v1::HoldEvent& event) {
+  const auto code = static_cast<grpc::StatusCode>(event.code());
+  if (code == grpc::StatusCode::OK) {
+    return Error{grpc::StatusCode::UNKNOWN, event.message(), false};
   }
-  return MakeCodeError(grpc::StatusCode::UNKNOWN, message);
+  const std::string prefix = StatusCodeName(code) + ": ";
+  const std::string& message = event.message();
+  return Error{
+      code,
+      message.rfind(prefix, 0) == 0 ? message.substr(prefix.size()) : message,
+      false};
 }
 
 Error Closed() {
-  return MakeCodeError(grpc::StatusCode::CANCELLED, "the hold set is closed");
+  return Error{grpc::StatusCode::CANCELLED, "the hold set is closed", false};
 }
 
 }  // namespace
 
-struct HoldSet::State {
+struct HoldSet::State final : detail::ReattachingCall {
   struct Entry {
     v1::Target target;
     std::string hold_id;           // on the open call; empty while not held
@@ -54,12 +51,18 @@ struct HoldSet::State {
     bool added = false;            // Add handed the key to its caller
   };
 
-  std::shared_ptr<grpc::Channel> channel;
-  std::unique_ptr<v1::ControlService::Stub> stub;
-  Options client;  // the socket, the timeout and the client name
-  HoldSetOptions options;
-  std::thread thread;
-  std::thread::id reader;  // thread's id, kept apart: thread may be detached
+  State(std::shared_ptr<grpc::Channel> channel, const Options& client,
+        HoldSetOptions options)
+      : ReattachingCall(
+            channel, client, "the HoldMany call",
+            {options.on_detached, options.on_gap, options.retry_interval}),
+        stub(v1::ControlService::NewStub(channel)),
+        on_event(std::move(options.on_event)),
+        on_ended(std::move(options.on_ended)) {}
+
+  const std::unique_ptr<v1::ControlService::Stub> stub;
+  const std::function<void(Key, const v1::HoldEvent&)> on_event;
+  const std::function<void(Key, const Error&)> on_ended;
 
   mutable std::mutex mu;
   std::condition_variable cv;
@@ -69,12 +72,11 @@ struct HoldSet::State {
   std::map<Key, Error> refused;           // for Add: why its key went
   Key last_key = 0;
   std::uint64_t last_request_id = 0;
-  std::uint64_t call = 0;  // the number of the open call; 0 while detached
-  bool opened = false;     // the first call is open, or failed to open:
-  std::optional<Error> open_error;  // then why
-  std::optional<Error> dead;        // the daemon refused the call itself
+  std::uint64_t call = 0;     // the number of the open call; 0 while detached
+  std::optional<Error> dead;  // the daemon refused the call itself
   bool closed = false;
-  grpc::ClientContext* context = nullptr;
+
+  std::uint64_t calls_made = 0;  // reader thread only
 
   // gRPC allows one write in flight per stream. The writer and its call
   // number change under write_mu, so a write never reaches a stream the
@@ -85,11 +87,12 @@ struct HoldSet::State {
   Stream* writer = nullptr;
   std::uint64_t writer_call = 0;
 
-  void Run();
+  CallEnd Call(grpc::ClientContext& context) override;
+  void Ended(const Error& error) override;
   void Attach(Stream& stream, std::uint64_t number);
+  void Detach();
   bool Dispatch(const v1::HoldEvent& event, std::uint64_t number);
-  void ReportGapOnceHeld(std::optional<Clock::time_point>& broke_at);
-  void EndAll(const Error& error);
+  void ReportGapOnceHeld();
 
   Result<Key> Add(const v1::Target& target);
   Result<Unit> Remove(Key key);
@@ -101,7 +104,7 @@ struct HoldSet::State {
     requests[entry.request_id] = key;
     v1::HoldManyRequest request;
     *request.mutable_hold()->mutable_target() = entry.target;
-    request.mutable_hold()->set_client_name(client.client_name);
+    request.mutable_hold()->set_client_name(client().client_name);
     request.set_request_id(entry.request_id);
     return request;
   }
@@ -134,89 +137,34 @@ struct HoldSet::State {
   }
 };
 
-void HoldSet::State::Run() {
-  bool first = true;
-  std::optional<Clock::time_point> broke_at;
-  for (std::uint64_t number = 1;; ++number) {
-    grpc::ClientContext context;
-    {
-      std::lock_guard<std::mutex> lock(mu);
-      if (closed) return;
-      this->context = &context;
+HoldSet::State::CallEnd HoldSet::State::Call(grpc::ClientContext& context) {
+  CallEnd end;
+  const std::uint64_t number = ++calls_made;
+  // Opening the call waits for the channel's connection attempt; a call
+  // that got no connection has failed already (it is not wait-for-ready).
+  const std::unique_ptr<Stream> stream = stub->HoldMany(&context);
+  end.connected = channel().GetState(false) == GRPC_CHANNEL_READY;
+  v1::HoldEvent event;
+  if (end.connected) {
+    Attach(*stream, number);
+    Answered();
+    ReportGapOnceHeld();
+    while (stream->Read(&event)) {
+      end.held |= Dispatch(event, number);
+      ReportGapOnceHeld();
     }
-    // Opening the call waits for the channel's connection attempt; a call
-    // that got no connection has failed already (it is not wait-for-ready).
-    const std::unique_ptr<Stream> stream = stub->HoldMany(&context);
-    const bool open = channel->GetState(false) == GRPC_CHANNEL_READY;
-    bool got_held = false;
-    if (open) {
-      Attach(*stream, number);
-      if (first) {
-        std::lock_guard<std::mutex> lock(mu);
-        opened = true;
-      }
-      cv.notify_all();
-      ReportGapOnceHeld(broke_at);
-      v1::HoldEvent event;
-      while (stream->Read(&event)) {
-        got_held |= Dispatch(event, number);
-        ReportGapOnceHeld(broke_at);
-      }
-    } else {
-      context.TryCancel();  // in case it is still connecting after all
-      v1::HoldEvent event;
-      while (stream->Read(&event)) {
-      }
+  } else {
+    context.TryCancel();  // in case it is still connecting after all
+    while (stream->Read(&event)) {
     }
-    {
-      std::lock_guard<std::mutex> lock(write_mu);
-      writer = nullptr;  // a write in flight fails now: the call is over
-    }
-    const grpc::Status status = stream->Finish();
-    bool closed_now;
-    {
-      // The daemon dropped every hold of the call.
-      std::lock_guard<std::mutex> lock(mu);
-      this->context = nullptr;
-      closed_now = closed;
-      call = 0;
-      keys.clear();
-      requests.clear();
-      for (auto& [key, entry] : entries) {
-        entry.hold_id.clear();
-        entry.request_id = 0;
-      }
-    }
-    if (closed_now) return;
-    Error error = detail::StreamEndError(status, *channel, client.socket_path,
-                                         "the HoldMany call");
-    if (!open && !error.unreachable) {
-      error = Error{static_cast<int>(grpc::StatusCode::UNAVAILABLE),
-                    "cannot reach presenced at " + client.socket_path, true};
-    }
-    if (first && !open) {
-      // OpenHoldSet is waiting: hand it the failure.
-      {
-        std::lock_guard<std::mutex> lock(mu);
-        opened = true;
-        open_error = error;
-      }
-      cv.notify_all();
-      return;
-    }
-    first = false;
-    if (open && !got_held && detail::IsPermanent(status.error_code())) {
-      EndAll(error);  // e.g. a daemon without HoldMany (UNIMPLEMENTED)
-      return;
-    }
-    if (!broke_at) {
-      broke_at = Clock::now();
-      if (options.on_detached) options.on_detached(error);
-    }
-    std::unique_lock<std::mutex> lock(mu);
-    cv.wait_for(lock, options.retry_interval, [&] { return closed; });
-    if (closed) return;
   }
+  {
+    std::lock_guard<std::mutex> lock(write_mu);
+    writer = nullptr;  // a write in flight fails now: the call is over
+  }
+  end.status = stream->Finish();
+  Detach();
+  return end;
 }
 
 // The call `number` is open: writes may go to it, and every target of the
@@ -237,6 +185,18 @@ void HoldSet::State::Attach(Stream& stream, std::uint64_t number) {
   }
   for (const auto& request : holds) {
     if (!Write(request, number)) break;  // the call broke: reading ends too
+  }
+}
+
+// The call is over, and the daemon dropped every hold of it.
+void HoldSet::State::Detach() {
+  std::lock_guard<std::mutex> lock(mu);
+  call = 0;
+  keys.clear();
+  requests.clear();
+  for (auto& [key, entry] : entries) {
+    entry.hold_id.clear();
+    entry.request_id = 0;
   }
 }
 
@@ -272,8 +232,7 @@ bool HoldSet::State::Dispatch(const v1::HoldEvent& event,
           }
         }
         if (event.type() == v1::HOLD_EVENT_REFUSED) {
-          if (entry != nullptr)
-            ended = Leave(key, RefusalError(event.message()));
+          if (entry != nullptr) ended = Leave(key, RefusalError(event));
         } else if (entry == nullptr) {
           unwanted = event.hold_id();  // removed, or its Add timed out
         } else {
@@ -289,8 +248,8 @@ bool HoldSet::State::Dispatch(const v1::HoldEvent& event,
         if (by_hold_id != keys.end()) {
           about.push_back(by_hold_id->second);
           ended = Leave(by_hold_id->second,
-                        MakeCodeError(grpc::StatusCode::FAILED_PRECONDITION,
-                                      "the hold was ended by logout"));
+                        Error{grpc::StatusCode::FAILED_PRECONDITION,
+                              "the hold was ended by logout", false});
         }
         break;
       default:
@@ -307,31 +266,28 @@ bool HoldSet::State::Dispatch(const v1::HoldEvent& event,
     }
   }
   if (!unwanted.empty()) WriteRelease(unwanted, number);
-  if (options.on_event) {
-    for (Key key : about) options.on_event(key, event);
+  if (on_event) {
+    for (Key key : about) on_event(key, event);
   }
-  if (ended && options.on_ended) options.on_ended(ended->first, ended->second);
+  if (ended && on_ended) on_ended(ended->first, ended->second);
   return event.type() == v1::HOLD_EVENT_HELD;
 }
 
 // After a break: the gap ends once every target of the set is held again.
-void HoldSet::State::ReportGapOnceHeld(
-    std::optional<Clock::time_point>& broke_at) {
-  if (!broke_at) return;
+void HoldSet::State::ReportGapOnceHeld() {
+  if (!InGap()) return;
   {
     std::lock_guard<std::mutex> lock(mu);
     for (const auto& [key, entry] : entries) {
       if (entry.hold_id.empty()) return;
     }
   }
-  const Gap gap{*broke_at, Clock::now()};
-  broke_at.reset();
-  if (options.on_gap) options.on_gap(gap);
+  AllHeld();
 }
 
 // The daemon refused the call itself: every hold leaves, and so will those
 // added later.
-void HoldSet::State::EndAll(const Error& error) {
+void HoldSet::State::Ended(const Error& error) {
   std::vector<std::pair<Key, Error>> ended;
   {
     std::lock_guard<std::mutex> lock(mu);
@@ -343,16 +299,17 @@ void HoldSet::State::EndAll(const Error& error) {
     }
   }
   cv.notify_all();
-  if (options.on_ended) {
-    for (const auto& [key, why] : ended) options.on_ended(key, why);
+  if (on_ended) {
+    for (const auto& [key, why] : ended) on_ended(key, why);
   }
 }
 
 Result<HoldSet::Key> HoldSet::State::Add(const v1::Target& target) {
-  if (std::this_thread::get_id() == reader) {
-    return MakeCodeError(grpc::StatusCode::FAILED_PRECONDITION,
-                         "HoldSet::Add from a HoldSet callback would wait for "
-                         "the thread running that callback");
+  if (OnReaderThread()) {
+    return Error{grpc::StatusCode::FAILED_PRECONDITION,
+                 "HoldSet::Add from a HoldSet callback would wait for the "
+                 "thread running that callback",
+                 false};
   }
   std::unique_lock<std::mutex> lock(mu);
   if (closed) return Closed();
@@ -368,7 +325,7 @@ Result<HoldSet::Key> HoldSet::State::Add(const v1::Target& target) {
     Write(request, number);
     lock.lock();
   }
-  cv.wait_for(lock, client.timeout, [&] {
+  cv.wait_for(lock, client().timeout, [&] {
     const auto found = entries.find(key);
     return closed || refused.count(key) > 0 ||
            (found != entries.end() && !found->second.hold_id.empty());
@@ -388,7 +345,7 @@ Result<HoldSet::Key> HoldSet::State::Add(const v1::Target& target) {
   // No answer in time: forget it. A HELD arriving later finds no entry for
   // its request and is released.
   entries.erase(found);
-  return detail::NoAnswerError(*channel, client, "the hold");
+  return detail::NoAnswerError(channel(), client(), "the hold");
 }
 
 Result<Unit> HoldSet::State::Remove(Key key) {
@@ -398,9 +355,10 @@ Result<Unit> HoldSet::State::Remove(Key key) {
     std::lock_guard<std::mutex> lock(mu);
     const auto entry = entries.find(key);
     if (entry == entries.end() || !entry->second.added) {
-      return MakeCodeError(
+      return Error{
           grpc::StatusCode::NOT_FOUND,
-          "no hold with key " + std::to_string(key) + " in this hold set");
+          "no hold with key " + std::to_string(key) + " in this hold set",
+          false};
     }
     // A hold request still in flight (re-attaching) is answered by a HELD
     // that no longer finds the entry, and that hold is released then.
@@ -419,16 +377,9 @@ void HoldSet::State::Close() {
     closed = true;
     entries.clear();
     keys.clear();
-    if (context != nullptr) context->TryCancel();
   }
   cv.notify_all();
-  if (thread.joinable()) {
-    if (thread.get_id() == std::this_thread::get_id()) {
-      thread.detach();  // closed from its own callback
-    } else {
-      thread.join();
-    }
-  }
+  Stop();
 }
 
 // ---------------------------------------------------------------- HoldSet
@@ -498,28 +449,11 @@ bool HoldSet::contains(Key key) const {
 Result<HoldSet> Client::OpenHoldSet() { return OpenHoldSet(HoldSetOptions{}); }
 
 Result<HoldSet> Client::OpenHoldSet(HoldSetOptions options) {
-  auto state = std::make_shared<HoldSet::State>();
-  state->channel = detail::ChannelOf(*impl_);
-  state->stub = v1::ControlService::NewStub(state->channel);
-  state->client = Client::options();
-  state->options = std::move(options);
-  std::unique_lock<std::mutex> lock(state->mu);
-  state->thread = std::thread([s = state] { s->Run(); });
-  state->reader = state->thread.get_id();
-  const bool done = state->cv.wait_for(lock, state->client.timeout,
-                                       [&] { return state->opened; });
-  if (done && !state->open_error) {
-    lock.unlock();
-    return HoldSet(std::move(state));
-  }
-  std::optional<Error> error = state->open_error;
-  lock.unlock();
-  state->Close();
-  if (!error) {
-    error = detail::NoAnswerError(*state->channel, state->client,
-                                  "the HoldMany call");
-  }
-  return *error;
+  auto state = std::make_shared<HoldSet::State>(
+      detail::ChannelOf(*impl_), Client::options(), std::move(options));
+  state->Start(state);
+  if (auto error = state->AwaitFirstAnswer()) return *error;
+  return HoldSet(std::move(state));
 }
 
 }  // namespace presence::client

@@ -168,15 +168,18 @@ TEST(Parse, HelpForEveryCommandExitsZero) {
 }
 
 TEST(Errors, ExitCodesAndMessages) {
-  client::Error refused{9, "presence is disabled", false};
+  client::Error refused{grpc::StatusCode::FAILED_PRECONDITION,
+                        "presence is disabled", false};
   EXPECT_EQ(ExitCodeFor(refused), kExitRefused);
   EXPECT_EQ(ErrorLine(refused), "presencectl: presence is disabled");
-  client::Error gone{14, "cannot reach presenced at /x.sock: nope", true};
+  client::Error gone{grpc::StatusCode::UNAVAILABLE,
+                     "cannot reach presenced at /x.sock: nope", true};
   EXPECT_EQ(ExitCodeFor(gone), kExitUnreachable);
   EXPECT_NE(ErrorLine(gone).find("/x.sock"), std::string::npos);
   EXPECT_NE(ErrorLine(gone).find("systemctl status presenced"),
             std::string::npos);
-  EXPECT_EQ(client::CodeName(3), "INVALID_ARGUMENT");
+  EXPECT_EQ(client::CodeName(grpc::StatusCode::INVALID_ARGUMENT),
+            "INVALID_ARGUMENT");
   EXPECT_EQ(refused.CodeName(), "FAILED_PRECONDITION");
 }
 

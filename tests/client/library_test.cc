@@ -27,7 +27,7 @@ TEST(Library, UnreachableWhenNoSocket) {
   auto r = client.GetStatus();
   ASSERT_FALSE(r);
   EXPECT_TRUE(r.error().unreachable);
-  EXPECT_EQ(r.error().code, 14);  // UNAVAILABLE
+  EXPECT_EQ(r.error().code, grpc::StatusCode::UNAVAILABLE);
   EXPECT_NE(r.error().message.find(dir.File("none.sock")), std::string::npos);
   auto hold = client.HoldRoom("r");
   ASSERT_FALSE(hold);
@@ -62,7 +62,7 @@ TEST(Library, TypedCalls) {
   EXPECT_EQ(*client.StopRoomHeartbeat("r"), 1);
   auto bad = client.StartRoomHeartbeat("");
   ASSERT_FALSE(bad);
-  EXPECT_EQ(bad.error().code, 3);
+  EXPECT_EQ(bad.error().code, grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(*client.StartUserHeartbeat(), "d-user-0");
   EXPECT_EQ(*client.StopUserHeartbeat(), 1);
 

@@ -100,8 +100,10 @@ for page in man1/presencectl.1 man8/presenced.8; do
 done
 
 # Depends: the shared libraries the binaries link, found by dpkg-shlibdeps.
+# gRPC and protobuf are not among them by default: presenced and presencectl
+# carry their code (PRESENCED_STATIC_GRPC, cmake/static_grpc.cmake).
 depends="$(control_field presenced Depends)"
-for lib in libsystemd0 'libgrpc++1.51' libprotobuf libspdlog libc6; do
+for lib in libsystemd0 libspdlog libc6; do
   [[ "$depends" == *"$lib"* ]] || fail "presenced Depends lacks $lib: $depends"
 done
 [[ "$(control_field presence-server Depends)" == *'libgrpc++'* ]] ||

@@ -16,6 +16,8 @@
 // callbacks run on the Hold's own thread and must not destroy that Hold.
 #pragma once
 
+#include <grpcpp/support/status_code_enum.h>
+
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -41,12 +43,11 @@ inline constexpr const char kSocketEnvVar[] = "PRESENCED_SOCKET";
 // $PRESENCED_SOCKET if set and non-empty, else kDefaultSocketPath.
 std::string DefaultSocketPath();
 
-// A failed call. `code` is the numeric value of grpc::StatusCode (kept as int
-// so this header does not pull in gRPC). `unreachable` is true when the
-// daemon could not be reached at all (no socket, refused, no connection within
-// the timeout) rather than answering with an error.
+// A failed call: the daemon's gRPC status code and message. `unreachable` is
+// true when the daemon could not be reached at all (no socket, refused, no
+// connection within the timeout) rather than answering with an error.
 struct Error {
-  int code = 0;
+  grpc::StatusCode code = grpc::StatusCode::OK;
   std::string message;
   bool unreachable = false;
 
@@ -54,8 +55,8 @@ struct Error {
   std::string CodeName() const;
 };
 
-// The gRPC status code names, e.g. CodeName(3) == "INVALID_ARGUMENT".
-std::string CodeName(int code);
+// The gRPC status code names, e.g. "INVALID_ARGUMENT".
+std::string CodeName(grpc::StatusCode code);
 
 struct Unit {};
 

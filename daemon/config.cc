@@ -125,8 +125,8 @@ void ValidateConfig(const DaemonConfig& config) {
     throw ConfigError(
         "user_id is not set: set it in the config file or pass --user-id");
   }
-  if (std::string error = CheckId("user_id", config.user_id); !error.empty()) {
-    throw ConfigError(error);
+  if (Problem problem = CheckId("user_id", config.user_id)) {
+    throw ConfigError(*problem);
   }
   if (config.upstream.empty()) throw ConfigError("upstream must be HOST:PORT");
   if (spdlog::level::from_str(config.log_level) == spdlog::level::off &&

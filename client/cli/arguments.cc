@@ -9,8 +9,8 @@
 namespace presence::ctl {
 namespace {
 
-void Require(const std::string& problem) {
-  if (!problem.empty()) throw UsageError{problem};
+void Require(const Problem& problem) {
+  if (problem) throw UsageError{*problem};
 }
 
 }  // namespace

@@ -235,8 +235,8 @@ void ControlService::Start(grpc::ServerContextBase* context,
                            const Target& target, int64_t ttl_ms,
                            const std::string& client_name,
                            const Reply<pb::StartResponse>& reply) {
-  if (std::string error = CheckClientName(client_name); !error.empty()) {
-    return reply(Invalid(error), {});
+  if (Problem problem = CheckClientName(client_name)) {
+    return reply(Invalid(*problem), {});
   }
   if (ttl_ms < 0) return reply(Invalid("ttl_ms must not be negative"), {});
   const auto caller = Identify(context);
@@ -257,8 +257,8 @@ void ControlService::Stop(grpc::ServerContextBase* context,
                           const Target& target, const std::string& hold_id,
                           const Reply<pb::StopResponse>& reply) {
   if (!hold_id.empty()) {
-    if (std::string error = CheckId("hold_id", hold_id); !error.empty()) {
-      return reply(Invalid(error), {});
+    if (Problem problem = CheckId("hold_id", hold_id)) {
+      return reply(Invalid(*problem), {});
     }
   }
   const auto caller = Identify(context);
@@ -295,9 +295,8 @@ grpc::ServerUnaryReactor* ControlService::StartRoomHeartbeat(
     grpc::ByteBuffer* out) {
   return AnswerWhenDone<pb::StartRoomHeartbeatRequest, pb::StartResponse>(
       context, in, out, [&](const auto& request, const auto& reply) {
-        if (std::string error = CheckId("room_id", request.room_id());
-            !error.empty()) {
-          return reply(Invalid(error), {});
+        if (Problem problem = CheckId("room_id", request.room_id())) {
+          return reply(Invalid(*problem), {});
         }
         Start(context, Target::Room(request.room_id()), request.ttl_ms(),
               request.client_name(), reply);
@@ -309,9 +308,8 @@ grpc::ServerUnaryReactor* ControlService::StopRoomHeartbeat(
     grpc::ByteBuffer* out) {
   return AnswerWhenDone<pb::StopRoomHeartbeatRequest, pb::StopResponse>(
       context, in, out, [&](const auto& request, const auto& reply) {
-        if (std::string error = CheckId("room_id", request.room_id());
-            !error.empty()) {
-          return reply(Invalid(error), {});
+        if (Problem problem = CheckId("room_id", request.room_id())) {
+          return reply(Invalid(*problem), {});
         }
         Stop(context, Target::Room(request.room_id()), request.hold_id(),
              reply);
@@ -326,10 +324,9 @@ grpc::ServerUnaryReactor* ControlService::GetUserPresence(
         const std::vector<std::string> ids(request.user_ids().begin(),
                                            request.user_ids().end());
         if (ids.empty()) return Invalid("user_ids must not be empty");
-        if (std::string error =
-                CheckIdList("user_ids", ids, kMaxUserIdsPerRead);
-            !error.empty()) {
-          return Invalid(error);
+        if (Problem problem =
+                CheckIdList("user_ids", ids, kMaxUserIdsPerRead)) {
+          return Invalid(*problem);
         }
         return Read([&](const std::string& token) {
           return upstream_.GetUserPresence(token, request, response);
@@ -354,9 +351,8 @@ grpc::ServerUnaryReactor* ControlService::ListOnlineUsers(
     grpc::ByteBuffer* out) {
   return AnswerLater<pb::ListOnlineUsersRequest, pb::ListOnlineUsersResponse>(
       reads_, context, in, out, [this](const auto& request, auto* response) {
-        if (std::string error = CheckPageSize("page_size", request.page_size());
-            !error.empty()) {
-          return Invalid(error);
+        if (Problem problem = CheckPageSize("page_size", request.page_size())) {
+          return Invalid(*problem);
         }
         return Read([&](const std::string& token) {
           return upstream_.ListOnlineUsers(token, request, response);
@@ -370,9 +366,8 @@ grpc::ServerUnaryReactor* ControlService::GetRoomViewerCount(
   return AnswerLater<pb::GetRoomViewerCountRequest,
                      pb::GetRoomViewerCountResponse>(
       reads_, context, in, out, [this](const auto& request, auto* response) {
-        if (std::string error = CheckId("room_id", request.room_id());
-            !error.empty()) {
-          return Invalid(error);
+        if (Problem problem = CheckId("room_id", request.room_id())) {
+          return Invalid(*problem);
         }
         return Read([&](const std::string& token) {
           return upstream_.GetRoomViewerCount(token, request, response);
@@ -385,13 +380,11 @@ grpc::ServerUnaryReactor* ControlService::ListRoomViewers(
     grpc::ByteBuffer* out) {
   return AnswerLater<pb::ListRoomViewersRequest, pb::ListRoomViewersResponse>(
       reads_, context, in, out, [this](const auto& request, auto* response) {
-        if (std::string error = CheckId("room_id", request.room_id());
-            !error.empty()) {
-          return Invalid(error);
+        if (Problem problem = CheckId("room_id", request.room_id())) {
+          return Invalid(*problem);
         }
-        if (std::string error = CheckPageSize("page_size", request.page_size());
-            !error.empty()) {
-          return Invalid(error);
+        if (Problem problem = CheckPageSize("page_size", request.page_size())) {
+          return Invalid(*problem);
         }
         return Read([&](const std::string& token) {
           return upstream_.ListRoomViewers(token, request, response);
@@ -453,9 +446,8 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* ControlService::Hold(
   Target target;
   if (grpc::Status status = ParseRequest(*in, &request); !status.ok()) {
     reactor->FinishWith(status);
-  } else if (std::string error = ParseHoldRequest(request, &target);
-             !error.empty()) {
-    reactor->FinishWith(Invalid(error));
+  } else if (Problem problem = ParseHoldRequest(request, &target)) {
+    reactor->FinishWith(Invalid(*problem));
   } else if (!caller) {
     reactor->FinishWith(Unidentified());
   } else {
@@ -488,15 +480,15 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* ControlService::Sync(
   }
   const std::vector<std::string> ids(request.user_ids().begin(),
                                      request.user_ids().end());
-  std::string error = ids.empty()
-                          ? "user_ids must not be empty"
-                          : CheckIdList("user_ids", ids, kMaxUserIdsPerRead);
-  if (error.empty() && !request.view_id().empty()) {
-    error = CheckId("view_id", request.view_id());
+  Problem problem = ids.empty()
+                        ? "user_ids must not be empty"
+                        : CheckIdList("user_ids", ids, kMaxUserIdsPerRead);
+  if (!problem && !request.view_id().empty()) {
+    problem = CheckId("view_id", request.view_id());
   }
-  if (error.empty()) error = CheckClientName(request.client_name());
-  if (!error.empty()) {
-    reactor->FinishWith(Invalid(error));
+  if (!problem) problem = CheckClientName(request.client_name());
+  if (problem) {
+    reactor->FinishWith(Invalid(*problem));
   } else {
     reactor->Begin(ids);
   }

@@ -39,8 +39,8 @@ void HoldManyReactor::OnReadDone(bool ok) {
 
 void HoldManyReactor::Add(const pb::HoldRequest& request, uint64_t request_id) {
   Target target;
-  if (std::string error = ParseHoldRequest(request, &target); !error.empty()) {
-    return Refuse(request_id, {grpc::StatusCode::INVALID_ARGUMENT, error});
+  if (Problem problem = ParseHoldRequest(request, &target)) {
+    return Refuse(request_id, {grpc::StatusCode::INVALID_ARGUMENT, *problem});
   }
   adding_request_id_ = request_id;
   std::string hold_id;
@@ -60,8 +60,8 @@ void HoldManyReactor::Add(const pb::HoldRequest& request, uint64_t request_id) {
 
 void HoldManyReactor::ReleaseOne(const std::string& hold_id,
                                  uint64_t request_id) {
-  if (std::string error = CheckId("release_hold_id", hold_id); !error.empty()) {
-    return Refuse(request_id, {grpc::StatusCode::INVALID_ARGUMENT, error});
+  if (Problem problem = CheckId("release_hold_id", hold_id)) {
+    return Refuse(request_id, {grpc::StatusCode::INVALID_ARGUMENT, *problem});
   }
   bool found;
   {

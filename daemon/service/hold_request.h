@@ -13,30 +13,28 @@ namespace presence::daemon {
 namespace pb = ::presence::v1;
 
 // An optional client_name: empty, or a valid id.
-inline std::string CheckClientName(const std::string& name) {
-  return name.empty() ? std::string() : CheckId("client_name", name);
+inline Problem CheckClientName(const std::string& name) {
+  if (name.empty()) return std::nullopt;
+  return CheckId("client_name", name);
 }
 
-// Checks `request` and sets `target`; returns the INVALID_ARGUMENT message,
-// naming the field, or an empty string.
-inline std::string ParseHoldRequest(const pb::HoldRequest& request,
-                                    Target* target) {
-  if (std::string error = CheckClientName(request.client_name());
-      !error.empty()) {
-    return error;
+// Checks `request` and sets `target`; the Problem names the field.
+inline Problem ParseHoldRequest(const pb::HoldRequest& request,
+                                Target* target) {
+  if (Problem problem = CheckClientName(request.client_name())) {
+    return problem;
   }
   switch (request.target().kind()) {
     case pb::TARGET_KIND_USER:
       *target = Target::User();
-      return {};
+      return std::nullopt;
     case pb::TARGET_KIND_ROOM:
-      if (std::string error =
-              CheckId("target.room_id", request.target().room_id());
-          !error.empty()) {
-        return error;
+      if (Problem problem =
+              CheckId("target.room_id", request.target().room_id())) {
+        return problem;
       }
       *target = Target::Room(request.target().room_id());
-      return {};
+      return std::nullopt;
     default:
       return "target.kind must be TARGET_KIND_USER or TARGET_KIND_ROOM";
   }

@@ -86,7 +86,7 @@ std::string Walk(const Descriptor& type, std::string_view wire,
     }
     std::string error;
     if (field->type() == FieldDescriptor::TYPE_STRING) {
-      error = CheckUtf8(path, value);
+      error = CheckUtf8(path, value).value_or("");
     } else if (field->type() == FieldDescriptor::TYPE_MESSAGE) {
       error = Walk(*field->message_type(), value, path + ".", depth + 1);
     }

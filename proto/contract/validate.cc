@@ -41,7 +41,7 @@ bool IsControl(char32_t c) { return c < 0x20 || (c >= 0x7F && c <= 0x9F); }
 
 }  // namespace
 
-std::string CheckUtf8(std::string_view field, std::string_view value) {
+Problem CheckUtf8(std::string_view field, std::string_view value) {
   for (std::size_t i = 0; i < value.size();) {
     char32_t c;
     const std::size_t length = DecodeUtf8(value, i, c);
@@ -51,19 +51,17 @@ std::string CheckUtf8(std::string_view field, std::string_view value) {
     }
     i += length;
   }
-  return {};
+  return std::nullopt;
 }
 
-std::string CheckId(std::string_view field, std::string_view value) {
+Problem CheckId(std::string_view field, std::string_view value) {
   const std::string name(field);
   if (value.empty()) return name + " must not be empty";
   if (value.size() > kMaxIdBytes) {
     return name + " is " + std::to_string(value.size()) + " bytes; at most " +
            std::to_string(kMaxIdBytes) + " are allowed";
   }
-  if (std::string error = CheckUtf8(field, value); !error.empty()) {
-    return error;
-  }
+  if (Problem problem = CheckUtf8(field, value)) return problem;
   for (std::size_t i = 0; i < value.size();) {
     char32_t c;
     const std::size_t length = DecodeUtf8(value, i, c);
@@ -73,32 +71,32 @@ std::string CheckId(std::string_view field, std::string_view value) {
     }
     i += length;
   }
-  return {};
+  return std::nullopt;
 }
 
-std::string CheckIdList(std::string_view field,
-                        const std::vector<std::string>& values,
-                        std::size_t max_count) {
+Problem CheckIdList(std::string_view field,
+                    const std::vector<std::string>& values,
+                    std::size_t max_count) {
   if (values.size() > max_count) {
     return std::string(field) + " has " + std::to_string(values.size()) +
            " entries; at most " + std::to_string(max_count) + " are allowed";
   }
   for (std::size_t i = 0; i < values.size(); ++i) {
-    std::string error =
+    Problem problem =
         CheckId(std::string(field) + "[" + std::to_string(i) + "]", values[i]);
-    if (!error.empty()) return error;
+    if (problem) return problem;
   }
-  return {};
+  return std::nullopt;
 }
 
-std::string CheckPageSize(std::string_view field, int page_size) {
+Problem CheckPageSize(std::string_view field, int page_size) {
   if (page_size < 0 || page_size > kMaxPageSize) {
     return std::string(field) + " must be between 1 and " +
            std::to_string(kMaxPageSize) + " (or 0 for the default of " +
            std::to_string(kDefaultPageSize) + "), got " +
            std::to_string(page_size);
   }
-  return {};
+  return std::nullopt;
 }
 
 }  // namespace presence

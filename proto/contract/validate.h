@@ -1,27 +1,29 @@
-// Input rules for ids that cross a socket. Each check returns an empty string
-// when the value is fine, else a message that names the field, ready to go
-// into an INVALID_ARGUMENT status.
+// Input rules for ids that cross a socket. Each check returns nothing when
+// the value is fine, else the Problem: a message naming the field, ready to
+// go into an INVALID_ARGUMENT status.
 #pragma once
 
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "contract/problem.h"
+
 namespace presence {
 
 // Valid UTF-8: no malformed, overlong or surrogate sequences.
-std::string CheckUtf8(std::string_view field, std::string_view value);
+Problem CheckUtf8(std::string_view field, std::string_view value);
 
 // Non-empty, at most kMaxIdBytes, valid UTF-8, no control characters.
-std::string CheckId(std::string_view field, std::string_view value);
+Problem CheckId(std::string_view field, std::string_view value);
 
 // Every element passes CheckId (field is reported as "field[i]") and there
 // are at most max_count of them.
-std::string CheckIdList(std::string_view field,
-                        const std::vector<std::string>& values,
-                        std::size_t max_count);
+Problem CheckIdList(std::string_view field,
+                    const std::vector<std::string>& values,
+                    std::size_t max_count);
 
 // 1 <= page_size <= kMaxPageSize, or 0 meaning the default.
-std::string CheckPageSize(std::string_view field, int page_size);
+Problem CheckPageSize(std::string_view field, int page_size);
 
 }  // namespace presence

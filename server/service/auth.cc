@@ -59,8 +59,8 @@ grpc::Status Auth::CreateSession(const v1::CreateSessionRequest& request,
   for (const auto& [field, value] :
        {std::pair{"user_id", &request.user_id()},
         std::pair{"device_id", &request.device_id()}}) {
-    if (std::string error = CheckId(field, *value); !error.empty()) {
-      return {grpc::StatusCode::INVALID_ARGUMENT, error};
+    if (Problem problem = CheckId(field, *value)) {
+      return {grpc::StatusCode::INVALID_ARGUMENT, *problem};
     }
   }
   const std::string token = new_token_();

@@ -65,7 +65,7 @@ std::optional<std::string> DecodePageToken(std::string_view token) {
     return std::nullopt;
   }
   std::string last_user_id = decoded->substr(kPrefix.size());
-  if (!CheckId("page_token", last_user_id).empty()) return std::nullopt;
+  if (CheckId("page_token", last_user_id)) return std::nullopt;
   return last_user_id;
 }
 

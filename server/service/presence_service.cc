@@ -21,8 +21,8 @@ grpc::Status ReadIds(const char* field,
                      const google::protobuf::RepeatedPtrField<std::string>& in,
                      std::size_t max_count, std::vector<std::string>* out) {
   out->assign(in.begin(), in.end());
-  std::string error = CheckIdList(field, *out, max_count);
-  return error.empty() ? grpc::Status::OK : Invalid(std::move(error));
+  Problem problem = CheckIdList(field, *out, max_count);
+  return problem ? Invalid(std::move(*problem)) : grpc::Status::OK;
 }
 
 // Where a page starts and how long it is, read from a request's page_size
@@ -34,9 +34,8 @@ struct Paging {
 
 template <typename Request>
 grpc::Status ReadPaging(const Request& request, Paging* paging) {
-  if (std::string error = CheckPageSize("page_size", request.page_size());
-      !error.empty()) {
-    return Invalid(std::move(error));
+  if (Problem problem = CheckPageSize("page_size", request.page_size())) {
+    return Invalid(std::move(*problem));
   }
   auto decoded = DecodePageToken(request.page_token());
   if (!decoded) {
@@ -247,9 +246,8 @@ grpc::ServerUnaryReactor* PresenceServiceImpl::GetRoomViewerCount(
                        v1::GetRoomViewerCountResponse>(
       context, *in, out,
       [&](const auto& request, auto* response, const Session&, Time now) {
-        if (std::string error = CheckId("room_id", request.room_id());
-            !error.empty()) {
-          return Invalid(std::move(error));
+        if (Problem problem = CheckId("room_id", request.room_id())) {
+          return Invalid(std::move(*problem));
         }
         response->set_count(store_.RoomViewerCount(request.room_id(), now));
         response->set_reference_time_ms(ToUnixMillis(now));
@@ -263,9 +261,8 @@ grpc::ServerUnaryReactor* PresenceServiceImpl::ListRoomViewers(
   return Authenticated<v1::ListRoomViewersRequest, v1::ListRoomViewersResponse>(
       context, *in, out,
       [&](const auto& request, auto* response, const Session&, Time now) {
-        if (std::string error = CheckId("room_id", request.room_id());
-            !error.empty()) {
-          return Invalid(std::move(error));
+        if (Problem problem = CheckId("room_id", request.room_id())) {
+          return Invalid(std::move(*problem));
         }
         Paging paging;
         if (auto status = ReadPaging(request, &paging); !status.ok()) {

@@ -139,8 +139,13 @@ TEST_F(PresencectlE2eTest, StatusShowsTheSessionAndTheServersIntervals) {
 
   // Once something is held and acknowledged: online, with the target.
   ASSERT_EQ(Ctl({"room", "start", "lobby"}).code, 0);
-  ASSERT_TRUE(WaitUntil([&] { return Status()["state"] == "online"; },
-                        milliseconds(2000)));
+  ASSERT_TRUE(WaitUntil(
+      [&] {
+        const json now = Status();
+        return now["state"] == "online" && now["targets"].size() == 1 &&
+               now["targets"][0]["last_acknowledged_ms"].get<int64_t>() > 0;
+      },
+      milliseconds(2000)));
   status = Status();
   ASSERT_EQ(status["targets"].size(), 1u);
   EXPECT_GT(status["targets"][0]["last_acknowledged_ms"].get<int64_t>(), 0);

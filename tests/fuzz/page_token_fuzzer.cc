@@ -9,7 +9,7 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);
   presence::server::DecodePageToken(text);
-  if (!presence::CheckId("user_id", text).empty()) return 0;
+  if (presence::CheckId("user_id", text)) return 0;
   const auto back = presence::server::DecodePageToken(
       presence::server::EncodePageToken(text));
   if (!back || *back != text) __builtin_trap();

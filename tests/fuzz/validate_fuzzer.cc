@@ -10,10 +10,8 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);
   presence::CheckUtf8("value", text);
-  const std::string id_problem = presence::CheckId("room_id", text);
-  if (!id_problem.empty() && id_problem.find("room_id") != 0) {
-    __builtin_trap();
-  }
+  const presence::Problem id_problem = presence::CheckId("room_id", text);
+  if (id_problem && id_problem->rfind("room_id", 0) != 0) __builtin_trap();
   std::vector<std::string> ids;
   std::istringstream lines(text);
   for (std::string line; std::getline(lines, line);) ids.push_back(line);

@@ -1,4 +1,5 @@
-# cmake/static_grpc.cmake: how presenced and presencectl link gRPC.
+# proto/static_grpc.cmake: how presenced and presencectl link gRPC (beside
+# presence_grpc_library, the other CMake function for gRPC code).
 #
 # presence_link_grpc(<target> [STATIC_CXX_RUNTIME] OWN <lib>...
 #                    [GRPC <name>...] [SHARED <lib>...])
